@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * grade.h - the kit's grading harness, on CUnit.
+ *
+ * A lesson's checks file lists its graded tests in a table:
+ *
+ *     static const struct grade_test tests[] = {
+ *         { "output_arrives", "the guest's output arrives exactly",
+ *           3, GRADE_NEEDS_KVM, test_output_arrives,
+ *           "Handle KVM_EXIT_IO: ... (README section 6)" },
+ *     };
+ *     GRADE_MAIN("01-first-run", tests)
+ *
+ * Each test runs in a process of its own with a time limit: a crash or a
+ * hang in the code under test costs that test only (CRASH / TIMEOUT) and
+ * the others are still reported. A test fails through the EXPECT_* and
+ * ASSERT_* macros below, which print what was expected and what happened.
+ *
+ * Environment:
+ *   KIT_FAIL_ON_SKIP=1   a skipped test counts as a failure (CI sets it)
+ *   KIT_TEST_TIMEOUT=N   override every test's time limit (seconds)
+ *
+ * Command line of a grading program (see grade_main()):
+ *   --json FILE          also write Gradescope's results.json
+ *   --summary FILE       append a one-line summary (used by `make check`)
+ *   --expect-zero        grade the untouched starter code: every graded
+ *                        test must FAIL there (a check that passes on the
+ *                        starter cannot fail, and is reported as a defect)
+ *   --only NAME          run one test;  --list  list the tests
+ *   --verbose            show every test's output, not only failures'
+ *   --label TEXT         what is being graded (shown in the header)
+ */
+#ifndef KIT_GRADE_H
+#define KIT_GRADE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <CUnit/CUnit.h>
+#include <linux/kvm.h>
+
+enum grade_needs {
+	GRADE_NEEDS_NOTHING = 0,
+	GRADE_NEEDS_KVM = 1 << 0, /* /dev/kvm must open (skip with the reason if not) */
+};
+
+struct grade_test {
+	const char *name;        /* short identifier: --only NAME */
+	const char *behaviour;   /* what it checks, in words */
+	unsigned points;         /* 0: an ungraded unit test */
+	unsigned needs;          /* enum grade_needs */
+	void (*run)(void);       /* a CUnit test function */
+	const char *hint;        /* what to look at when it fails */
+	unsigned timeout_s;      /* 0: the default (10 s) */
+};
+
+int grade_main(int argc, char **argv, const char *lesson,
+	       const struct grade_test *tests, size_t ntests);
+
+#define GRADE_MAIN(lesson, table)                                          \
+	int main(int argc, char **argv)                                    \
+	{                                                                  \
+		return grade_main(argc, argv, (lesson), (table),           \
+				  sizeof(table) / sizeof((table)[0]));     \
+	}
+
+/* Stop the running test and report it SKIPPED, with the reason. */
+void grade_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* ---- failure reporting: expected vs actual -------------------------- */
+
+/* Record a failure with a formatted message; fatal ones end the test. */
+void grade_fail_at(const char *file, unsigned line, bool fatal, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+bool grade_expect_u64(const char *file, unsigned line, bool fatal, const char *what,
+		      uint64_t actual, uint64_t expected);
+bool grade_expect_i64(const char *file, unsigned line, bool fatal, const char *what,
+		      int64_t actual, int64_t expected);
+bool grade_expect_bytes(const char *file, unsigned line, bool fatal, const char *what,
+			const void *actual, size_t alen, const void *expected, size_t elen);
+bool grade_expect_contains(const char *file, unsigned line, bool fatal, const char *what,
+			   const char *text, const char *needle);
+
+#define FAIL(...)  grade_fail_at(__FILE__, __LINE__, true, __VA_ARGS__)
+#define EXPECT(cond, ...) \
+	((cond) ? true : (grade_fail_at(__FILE__, __LINE__, false, __VA_ARGS__), false))
+#define ASSERT(cond, ...) \
+	((cond) ? (void)0 : grade_fail_at(__FILE__, __LINE__, true, __VA_ARGS__))
+
+#define EXPECT_EQ_U64(what, actual, expected) \
+	grade_expect_u64(__FILE__, __LINE__, false, (what), (uint64_t)(actual), (uint64_t)(expected))
+#define ASSERT_EQ_U64(what, actual, expected) \
+	grade_expect_u64(__FILE__, __LINE__, true, (what), (uint64_t)(actual), (uint64_t)(expected))
+#define EXPECT_EQ_INT(what, actual, expected) \
+	grade_expect_i64(__FILE__, __LINE__, false, (what), (int64_t)(actual), (int64_t)(expected))
+#define ASSERT_EQ_INT(what, actual, expected) \
+	grade_expect_i64(__FILE__, __LINE__, true, (what), (int64_t)(actual), (int64_t)(expected))
+#define EXPECT_BYTES(what, actual, alen, expected, elen) \
+	grade_expect_bytes(__FILE__, __LINE__, false, (what), (actual), (alen), (expected), (elen))
+#define EXPECT_CONTAINS(what, text, needle) \
+	grade_expect_contains(__FILE__, __LINE__, false, (what), (text), (needle))
+#define ASSERT_CONTAINS(what, text, needle) \
+	grade_expect_contains(__FILE__, __LINE__, true, (what), (text), (needle))
+
+/* ---- fault injection (grading programs are linked with --wrap=ioctl,
+ *      --wrap=sysconf, --wrap=getpagesize) ---------------------------- */
+
+/* The next `count` calls of ioctl `request` fail with -1 / errno `err`. */
+void inject_ioctl_error(unsigned long request, int err, unsigned count);
+/* The next `count` calls of ioctl `request` return `value` without
+ * reaching the kernel (e.g. a KVM_GET_API_VERSION other than 12). */
+void inject_ioctl_value(unsigned long request, int value, unsigned count);
+/* From now on, sysconf(_SC_PAGESIZE) and getpagesize() return `size`
+ * (0: the real value again), to grade code for 16 KiB-page hosts here. */
+void inject_page_size(long size);
+/* How many times ioctl `request` was called since the test started. */
+unsigned inject_ioctl_calls(unsigned long request);
+/* The argument of the last successful KVM_SET_USER_MEMORY_REGION. */
+bool inject_last_memory_region(struct kvm_userspace_memory_region *out);
+void inject_reset(void);
+
+#endif /* KIT_GRADE_H */

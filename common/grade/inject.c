@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * inject.c - fault injection for graded checks.
+ *
+ * Grading programs are linked with -Wl,--wrap=ioctl (and sysconf,
+ * getpagesize): every ioctl() call in the code under test reaches
+ * __wrap_ioctl() below, which passes it to the real one unless a check has
+ * asked for a fault. This is how a check can show that code handles an
+ * error the kernel on this machine would never return (an API version
+ * other than 12, KVM_RUN failing) or a host it is not running on (16 KiB
+ * pages, like a Raspberry Pi 5). Nothing is changed unless a check asks.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "grade.h"
+
+int __real_ioctl(int fd, unsigned long request, ...);
+long __real_sysconf(int name);
+int __real_getpagesize(void);
+
+#define MAX_FAULTS 8
+#define MAX_COUNTED 16
+
+struct fault {
+	unsigned long request;
+	unsigned count;
+	int err;       /* errno to fail with, or 0 */
+	int value;     /* value to return when err == 0 */
+};
+
+static struct {
+	struct fault faults[MAX_FAULTS];
+	struct { unsigned long request; unsigned calls; } counted[MAX_COUNTED];
+	long page_size;
+	bool have_region;
+	struct kvm_userspace_memory_region region;
+} inj;
+
+void inject_reset(void)
+{
+	memset(&inj, 0, sizeof(inj));
+}
+
+static void add_fault(unsigned long request, int err, int value, unsigned count)
+{
+	unsigned i;
+
+	for (i = 0; i < MAX_FAULTS; i++) {
+		if (inj.faults[i].count == 0) {
+			inj.faults[i] = (struct fault){ request, count, err, value };
+			return;
+		}
+	}
+}
+
+void inject_ioctl_error(unsigned long request, int err, unsigned count)
+{
+	add_fault(request, err, 0, count);
+}
+
+void inject_ioctl_value(unsigned long request, int value, unsigned count)
+{
+	add_fault(request, 0, value, count);
+}
+
+void inject_page_size(long size)
+{
+	inj.page_size = size;
+}
+
+unsigned inject_ioctl_calls(unsigned long request)
+{
+	unsigned i;
+
+	for (i = 0; i < MAX_COUNTED; i++)
+		if (inj.counted[i].request == request)
+			return inj.counted[i].calls;
+	return 0;
+}
+
+bool inject_last_memory_region(struct kvm_userspace_memory_region *out)
+{
+	if (inj.have_region)
+		*out = inj.region;
+	return inj.have_region;
+}
+
+static void count_call(unsigned long request)
+{
+	unsigned i;
+
+	for (i = 0; i < MAX_COUNTED; i++) {
+		if (inj.counted[i].request == request || inj.counted[i].request == 0) {
+			inj.counted[i].request = request;
+			inj.counted[i].calls++;
+			return;
+		}
+	}
+}
+
+int __wrap_ioctl(int fd, unsigned long request, ...)
+{
+	unsigned i;
+	void *arg;
+	va_list ap;
+	int ret;
+
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+
+	count_call(request);
+	for (i = 0; i < MAX_FAULTS; i++) {
+		struct fault *f = &inj.faults[i];
+
+		if (f->count == 0 || f->request != request)
+			continue;
+		f->count--;
+		if (f->err) {
+			errno = f->err;
+			return -1;
+		}
+		return f->value;
+	}
+
+	ret = __real_ioctl(fd, request, arg);
+	if (ret == 0 && request == KVM_SET_USER_MEMORY_REGION && arg) {
+		memcpy(&inj.region, arg, sizeof(inj.region));
+		inj.have_region = true;
+	}
+	return ret;
+}
+
+long __wrap_sysconf(int name)
+{
+	if (name == _SC_PAGESIZE && inj.page_size)
+		return inj.page_size;
+	return __real_sysconf(name);
+}
+
+int __wrap_getpagesize(void)
+{
+	if (inj.page_size)
+		return (int)inj.page_size;
+	return __real_getpagesize();
+}

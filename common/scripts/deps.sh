@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# deps.sh - the Debian/Ubuntu packages the kit needs, and their installation.
+#
+#   deps.sh list      print the package names
+#   deps.sh missing   print the ones not installed (exit 1 if any)
+#   deps.sh install   install the missing ones with apt-get (as root or sudo)
+#   deps.sh ensure    silent if all are there; else install when that can
+#                     be done without a password, or print the command
+#
+# `make deps` runs `install`; `make check` and `make lesson-NN` run `ensure`.
+set -euo pipefail
+
+packages() {
+	# Host compiler and tools, and the libraries of the core and the grader.
+	echo gcc make binutils libc6-dev pkg-config
+	echo libcunit1-dev      # the grading harness is built on CUnit
+	echo libcapstone-dev    # disassembles the instruction at the guest's PC
+	echo pandoc             # make docs: the lessons as a website
+	echo util-linux         # setpriv, for the kit's no-permission self-test
+}
+
+missing() {
+	local p status
+	for p in $(packages); do
+		status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+		[ "$status" = installed ] || echo "$p"
+	done
+}
+
+have_apt() { command -v apt-get >/dev/null && command -v dpkg-query >/dev/null; }
+
+# How to run a command as root here: nothing, sudo -n, or impossible.
+as_root() {
+	if [ "$(id -u)" = 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+		sudo -n "$@"
+	else
+		return 126
+	fi
+}
+
+install_missing() {
+	local todo
+	todo=$(missing | tr '\n' ' ')
+	if [ -z "${todo// /}" ]; then
+		echo "deps: everything the kit needs is installed"
+		return 0
+	fi
+	echo "deps: installing: $todo"
+	export DEBIAN_FRONTEND=noninteractive
+	echo "deps: + apt-get update"
+	if ! as_root apt-get update -q >/dev/null; then
+		explain "$todo"
+		return 1
+	fi
+	echo "deps: + apt-get install -y --no-install-recommends $todo"
+	# shellcheck disable=SC2086
+	as_root apt-get install -y -q --no-install-recommends $todo
+	echo "deps: done"
+}
+
+explain() {
+	echo "The kit needs these packages, which are not installed: $1" >&2
+	echo "Install them with:" >&2
+	echo "    sudo apt-get update && sudo apt-get install -y $1" >&2
+	echo "or run:  sudo make deps" >&2
+}
+
+not_debian() {
+	echo "deps: this is not a Debian/Ubuntu system (no apt-get/dpkg-query)." >&2
+	echo "Install the equivalents of: $(packages | sed 's/#.*//' | tr '\n' ' ')" >&2
+	echo "(a C compiler, make, pkg-config, CUnit, Capstone, pandoc)." >&2
+}
+
+case "${1:-ensure}" in
+list)
+	packages | sed 's/ *#.*//' | tr ' ' '\n' | sed '/^$/d'
+	;;
+missing)
+	have_apt || { not_debian; exit 1; }
+	m=$(missing)
+	[ -z "$m" ] || { echo "$m"; exit 1; }
+	;;
+install)
+	have_apt || { not_debian; exit 1; }
+	install_missing
+	;;
+ensure)
+	if ! have_apt; then
+		# Not Debian: trust the user, but say what is missing if we can tell.
+		for c in gcc make pkg-config; do
+			command -v "$c" >/dev/null || { not_debian; exit 1; }
+		done
+		exit 0
+	fi
+	todo=$(missing | tr '\n' ' ')
+	[ -z "${todo// /}" ] && exit 0
+	if as_root true 2>/dev/null; then
+		install_missing
+	else
+		explain "$todo"
+		exit 1
+	fi
+	;;
+*)
+	echo "usage: $0 list|missing|install|ensure" >&2
+	exit 2
+	;;
+esac

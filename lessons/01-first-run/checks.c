@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * checks.c - lesson 01's graded checks (given; read them, do not change them).
+ *
+ * Each test calls your functions from first_run.c and regs_<arch>.c and
+ * looks at what they did with its own eyes: the ioctls they made, the
+ * memory they registered, the registers KVM holds, and what a real guest
+ * printed. Some tests inject faults (common/grade/inject.c) to see that
+ * your code handles errors this machine would never produce by itself.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "first_run.h"
+#include "grade/grade.h"
+#include "guest_image.h"
+#include "layout.h"
+#include "checks_arch.h"
+
+GUEST_IMAGE_DECLARE(hello);
+GUEST_IMAGE_DECLARE(halt_twice);
+GUEST_IMAGE_DECLARE(mmio_write);
+GUEST_IMAGE_DECLARE(other_port);
+GUEST_IMAGE_DECLARE(triple_fault);
+GUEST_IMAGE_DECLARE(spin);
+
+#define RUN_TIMEOUT_MS 3000
+
+/* Steps 2 and 3, which every other test needs. */
+static void open_and_create(struct vm *vm)
+{
+	int ret = first_open_kvm(vm);
+
+	ASSERT(ret >= 0, "first_open_kvm() returned %d: %s", ret, kit_last_error());
+	ret = first_create_vm(vm);
+	ASSERT(ret >= 0, "first_create_vm() returned %d: %s", ret, kit_last_error());
+}
+
+/* Steps 2 to 7 with `image`: a VM ready to run. */
+static void build_vm(struct vm *vm, struct vcpu *cpu, const struct guest_image *image)
+{
+	int ret;
+
+	open_and_create(vm);
+	ret = first_add_memory(vm, GUEST_RAM_GPA, GUEST_RAM_SIZE);
+	ASSERT(ret >= 0, "first_add_memory() returned %d: %s", ret, kit_last_error());
+	ret = first_load_guest(vm, GUEST_LOAD_GPA, image->bytes, image->size);
+	ASSERT(ret >= 0, "first_load_guest() returned %d: %s", ret, kit_last_error());
+	ret = first_create_vcpu(vm, cpu);
+	ASSERT(ret >= 0, "first_create_vcpu() returned %d: %s", ret, kit_last_error());
+	ret = first_set_registers(cpu, GUEST_LOAD_GPA);
+	ASSERT(ret >= 0, "first_set_registers() returned %d: %s", ret, kit_last_error());
+}
+
+struct run_outcome {
+	int ret;
+	char *output;
+	size_t output_len;
+	uint32_t exit_reason;
+};
+
+/* Build a VM with `image`, run it with first_run(), capture its output. */
+static struct run_outcome run_image(const struct guest_image *image, unsigned timeout_ms)
+{
+	struct vm vm = VM_EMPTY;
+	struct vcpu cpu = VCPU_EMPTY;
+	struct run_outcome out = { 0 };
+	FILE *serial;
+
+	build_vm(&vm, &cpu, image);
+	serial = open_memstream(&out.output, &out.output_len);
+	ASSERT(serial != NULL, "open_memstream failed");
+	out.ret = first_run(&cpu, serial, timeout_ms);
+	fclose(serial);
+	out.exit_reason = cpu.run->exit_reason;
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+	printf("first_run(%s) returned %d%s%s\n", image->name, out.ret,
+	       out.ret < 0 ? ": " : "", out.ret < 0 ? kit_last_error() : "");
+	return out;
+}
+
+/* ---- 2. Open /dev/kvm ------------------------------------------------ */
+
+static void test_api_version_checked(void)
+{
+	struct vm vm = VM_EMPTY;
+	int ret;
+
+	ret = first_open_kvm(&vm);
+	ASSERT(ret >= 0, "first_open_kvm() returned %d: %s", ret, kit_last_error());
+	EXPECT(vm.kvm_fd >= 0, "vm->kvm_fd should hold the open /dev/kvm, got %d", vm.kvm_fd);
+	ASSERT(inject_ioctl_calls(KVM_GET_API_VERSION) >= 1,
+	       "first_open_kvm() never called KVM_GET_API_VERSION");
+	vm_destroy(&vm);
+
+	/* Now a kernel that answers 11: the code must refuse to go on. */
+	vm = (struct vm)VM_EMPTY;
+	inject_ioctl_value(KVM_GET_API_VERSION, 11, 1);
+	ret = first_open_kvm(&vm);
+	EXPECT(ret < 0, "with KVM_GET_API_VERSION answering 11, first_open_kvm() should "
+	       "fail, but it returned %d", ret);
+	if (ret < 0)
+		EXPECT_CONTAINS("the error message", kit_last_error(), "KVM_GET_API_VERSION");
+	vm_destroy(&vm);
+}
+
+/* ---- 3. Create the VM ------------------------------------------------ */
+
+static void test_vm_created(void)
+{
+	struct vm vm = VM_EMPTY;
+	int size;
+
+	open_and_create(&vm);
+	EXPECT(vm.fd >= 0, "vm->fd should hold the VM from KVM_CREATE_VM, got %d", vm.fd);
+	EXPECT_EQ_U64("vm->page_size", vm.page_size, (uint64_t)sysconf(_SC_PAGESIZE));
+	size = ioctl(vm.kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	EXPECT_EQ_INT("vm->vcpu_mmap_size (KVM_GET_VCPU_MMAP_SIZE)", vm.vcpu_mmap_size, size);
+	EXPECT(inject_ioctl_calls(KVM_CREATE_VM) == 1,
+	       "KVM_CREATE_VM should be called once, was called %u times",
+	       inject_ioctl_calls(KVM_CREATE_VM));
+	vm_destroy(&vm);
+}
+
+/* ---- 4. Give the guest memory ---------------------------------------- */
+
+static void test_memory_slot_registered(void)
+{
+	struct kvm_userspace_memory_region region;
+	struct vm vm = VM_EMPTY;
+	uint64_t i;
+	int ret;
+
+	open_and_create(&vm);
+	ret = first_add_memory(&vm, GUEST_RAM_GPA, GUEST_RAM_SIZE);
+	ASSERT(ret >= 0, "first_add_memory() returned %d: %s", ret, kit_last_error());
+	ASSERT_EQ_U64("vm->nslots after one first_add_memory()", vm.nslots, 1);
+	ASSERT(inject_last_memory_region(&region),
+	       "no successful KVM_SET_USER_MEMORY_REGION was made");
+	EXPECT_EQ_U64("the slot's guest_phys_addr", region.guest_phys_addr, GUEST_RAM_GPA);
+	EXPECT_EQ_U64("the slot's memory_size", region.memory_size, GUEST_RAM_SIZE);
+	EXPECT_EQ_U64("vm->slots[0].gpa", vm.slots[0].gpa, GUEST_RAM_GPA);
+	EXPECT_EQ_U64("vm->slots[0].size", vm.slots[0].size, GUEST_RAM_SIZE);
+	EXPECT_EQ_U64("userspace_addr given to KVM == vm->slots[0].host",
+		      region.userspace_addr, (uintptr_t)vm.slots[0].host);
+	ASSERT(vm.slots[0].host != NULL, "vm->slots[0].host is NULL");
+	for (i = 0; i < GUEST_RAM_SIZE; i++)
+		if (vm.slots[0].host[i] != 0)
+			FAIL("guest RAM should start zeroed; byte 0x%llx is 0x%02x",
+			     (unsigned long long)i, vm.slots[0].host[i]);
+	vm_destroy(&vm);
+}
+
+static void test_memory_follows_page_size(void)
+{
+	struct kvm_userspace_memory_region region;
+	struct vm vm = VM_EMPTY;
+	int ret;
+
+	/* Pretend to be a Raspberry Pi 5: 16 KiB pages. */
+	inject_page_size(16384);
+	open_and_create(&vm);
+	ret = first_add_memory(&vm, 0, 0x1000);
+	ASSERT(ret >= 0, "first_add_memory(0, 0x1000) with 16 KiB pages returned %d: %s",
+	       ret, kit_last_error());
+	ASSERT(inject_last_memory_region(&region), "no KVM_SET_USER_MEMORY_REGION was made");
+	EXPECT_EQ_U64("memory_size for 0x1000 bytes on a 16 KiB-page host (a whole page)",
+		      region.memory_size, 0x4000);
+	EXPECT_EQ_U64("vm->slots[0].size", vm.slots[0].size, 0x4000);
+	vm_destroy(&vm);
+}
+
+static bool names_the_problem(const char *msg, const char *alt1, const char *alt2)
+{
+	return strstr(msg, "KVM_SET_USER_MEMORY_REGION") || strcasestr(msg, alt1) ||
+	       strcasestr(msg, alt2);
+}
+
+static void test_unaligned_slot_refused(void)
+{
+	struct vm vm = VM_EMPTY;
+	int ret;
+
+	open_and_create(&vm);
+	ret = first_add_memory(&vm, 0x800, 0x1000);
+	EXPECT_EQ_INT("first_add_memory() at guest address 0x800 (not page aligned)", ret,
+		      -EINVAL);
+	EXPECT_EQ_U64("vm->nslots after a refused slot", vm.nslots, 0);
+	if (ret < 0)
+		EXPECT(names_the_problem(kit_last_error(), "align", "EINVAL"),
+		       "the message should name KVM_SET_USER_MEMORY_REGION or the "
+		       "alignment, got \"%s\"", kit_last_error());
+	vm_destroy(&vm);
+}
+
+static void test_overlapping_slot_refused(void)
+{
+	struct vm vm = VM_EMPTY;
+	int ret;
+
+	open_and_create(&vm);
+	ret = first_add_memory(&vm, 0, 0x10000);
+	ASSERT(ret >= 0, "first_add_memory(0, 0x10000) returned %d: %s", ret, kit_last_error());
+	ret = first_add_memory(&vm, 0x8000, 0x10000);
+	EXPECT_EQ_INT("first_add_memory(0x8000, 0x10000) over the slot at [0, 0x10000)", ret,
+		      -EEXIST);
+	EXPECT_EQ_U64("vm->nslots after a refused slot", vm.nslots, 1);
+	if (ret < 0)
+		EXPECT(names_the_problem(kit_last_error(), "overlap", "EEXIST"),
+		       "the message should name KVM_SET_USER_MEMORY_REGION or the "
+		       "overlap, got \"%s\"", kit_last_error());
+	vm_destroy(&vm);
+}
+
+/* ---- 5. Load the guest ----------------------------------------------- */
+
+static void test_image_loaded(void)
+{
+	struct guest_image image = GUEST_IMAGE(hello);
+	struct vm vm = VM_EMPTY;
+	const uint8_t *at;
+	int ret;
+
+	open_and_create(&vm);
+	ret = first_add_memory(&vm, GUEST_RAM_GPA, GUEST_RAM_SIZE);
+	ASSERT(ret >= 0, "first_add_memory() returned %d: %s", ret, kit_last_error());
+	ret = first_load_guest(&vm, GUEST_LOAD_GPA, image.bytes, image.size);
+	ASSERT(ret >= 0, "first_load_guest() returned %d: %s", ret, kit_last_error());
+	at = guest_ptr(&vm, GUEST_LOAD_GPA, image.size);
+	ASSERT(at != NULL, "guest_ptr: %s", kit_last_error());
+	EXPECT_BYTES("guest memory at the load address", at, image.size, image.bytes,
+		     image.size);
+	vm_destroy(&vm);
+}
+
+static void test_oversized_image_refused(void)
+{
+	static uint8_t big[0x2000];
+	struct vm vm = VM_EMPTY;
+	const uint8_t *tail;
+	uint64_t near_end = GUEST_RAM_GPA + GUEST_RAM_SIZE - 0x1000;
+	size_t i;
+	int ret;
+
+	memset(big, 0xab, sizeof(big));
+	open_and_create(&vm);
+	ret = first_add_memory(&vm, GUEST_RAM_GPA, GUEST_RAM_SIZE);
+	ASSERT(ret >= 0, "first_add_memory() returned %d: %s", ret, kit_last_error());
+
+	/* 0x2000 bytes where only 0x1000 are left. */
+	ret = first_load_guest(&vm, near_end, big, sizeof(big));
+	EXPECT(ret < 0, "loading 0x2000 bytes at 0x%llx, 0x1000 bytes before the end of "
+	       "guest RAM, should fail; it returned %d", (unsigned long long)near_end, ret);
+	tail = guest_ptr(&vm, near_end, 0x1000);
+	ASSERT(tail != NULL, "guest_ptr: %s", kit_last_error());
+	for (i = 0; i < 0x1000; i++)
+		if (tail[i] != 0)
+			FAIL("a refused image must leave guest memory untouched; byte 0x%llx "
+			     "is 0x%02x", (unsigned long long)(near_end + i), tail[i]);
+
+	/* A size so large that gpa + size wraps around. */
+	ret = first_load_guest(&vm, GUEST_LOAD_GPA, big, SIZE_MAX - 0x10);
+	EXPECT(ret < 0, "loading SIZE_MAX - 0x10 bytes should fail; it returned %d", ret);
+	vm_destroy(&vm);
+}
+
+/* ---- 6. Create the vCPU ---------------------------------------------- */
+
+static void test_kvm_run_mapped(void)
+{
+	struct vm vm = VM_EMPTY;
+	struct vcpu cpu = VCPU_EMPTY;
+	int ret, size;
+
+	open_and_create(&vm);
+	ret = first_create_vcpu(&vm, &cpu);
+	ASSERT(ret >= 0, "first_create_vcpu() returned %d: %s", ret, kit_last_error());
+	EXPECT(cpu.fd >= 0, "cpu->fd should hold the vCPU, got %d", cpu.fd);
+	ASSERT(cpu.run != NULL && cpu.run != MAP_FAILED, "cpu->run is not mapped");
+	size = ioctl(vm.kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	EXPECT_EQ_U64("cpu->run_size (must be KVM_GET_VCPU_MMAP_SIZE, not sizeof(struct kvm_run))",
+		      cpu.run_size, (uint64_t)size);
+	/* msync fails with ENOMEM if any page of the range is not mapped. */
+	EXPECT(msync(cpu.run, (size_t)size, MS_ASYNC) == 0,
+	       "the %d bytes at cpu->run are not all mapped (msync: %s): map "
+	       "KVM_GET_VCPU_MMAP_SIZE bytes of the vCPU fd", size, strerror(errno));
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+}
+
+/* ---- 7. Set the registers -------------------------------------------- */
+
+static void test_entry_state(void)
+{
+	struct guest_image image = GUEST_IMAGE(hello);
+	struct vm vm = VM_EMPTY;
+	struct vcpu cpu = VCPU_EMPTY;
+
+	build_vm(&vm, &cpu, &image);
+	check_entry_state(&cpu, GUEST_LOAD_GPA);
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+}
+
+/* ---- 8. The run loop ------------------------------------------------- */
+
+static void test_output_arrives_exactly(void)
+{
+	struct guest_image image = GUEST_IMAGE(hello);
+	static const char expected[] = GUEST_HELLO_TEXT;
+	struct run_outcome out = run_image(&image, RUN_TIMEOUT_MS);
+
+	EXPECT_EQ_INT("first_run() with the hello guest", out.ret, 0);
+	EXPECT_BYTES("the guest's serial output", out.output, out.output_len, expected,
+		     sizeof(expected) - 1);
+	free(out.output);
+}
+
+static void test_run_ends_at_halt(void)
+{
+	struct guest_image image = GUEST_IMAGE(halt_twice);
+	struct run_outcome out = run_image(&image, RUN_TIMEOUT_MS);
+
+	EXPECT_EQ_INT("first_run() with a guest that prints \"before\\n\" and halts",
+		      out.ret, 0);
+	EXPECT_BYTES("output up to the first halt (nothing after it)", out.output,
+		     out.output_len, "before\n", 7);
+	EXPECT(out.exit_reason == arch_halt_exit_reason(),
+	       "the last exit should be %s, was %s", kvm_exit_name(arch_halt_exit_reason()),
+	       kvm_exit_name(out.exit_reason));
+	free(out.output);
+}
+
+static void expect_unexpected_exit(const char *guest, struct run_outcome *out,
+				   const char *exit_name)
+{
+	EXPECT(out->ret < 0 && out->ret != -ETIMEDOUT,
+	       "first_run() with the %s guest should fail (a negative errno other than "
+	       "-ETIMEDOUT), but returned %d", guest, out->ret);
+	if (out->ret < 0)
+		EXPECT_CONTAINS("the message for an unexpected exit", kit_last_error(),
+				exit_name);
+}
+
+static void test_unexpected_exit_named(void)
+{
+	struct guest_image mmio = GUEST_IMAGE(mmio_write);
+	struct guest_image fault = GUEST_IMAGE(triple_fault);
+	struct run_outcome out;
+
+	out = run_image(&mmio, RUN_TIMEOUT_MS);
+	expect_unexpected_exit("mmio_write", &out, "KVM_EXIT_MMIO");
+	EXPECT_BYTES("what mmio_write printed before its store", out.output,
+		     out.output_len, "mmio\n", 5);
+	free(out.output);
+
+	out = run_image(&fault, RUN_TIMEOUT_MS);
+	expect_unexpected_exit("triple_fault", &out, arch_fault_exit_name());
+	free(out.output);
+}
+
+static void test_other_port_refused(void)
+{
+	struct guest_image image = GUEST_IMAGE(other_port);
+	struct run_outcome out = run_image(&image, RUN_TIMEOUT_MS);
+
+	expect_unexpected_exit("other_port", &out, arch_other_output_exit_name());
+	EXPECT_BYTES("serial output (a write elsewhere is not serial output)", out.output,
+		     out.output_len, "", 0);
+	free(out.output);
+}
+
+static void test_watchdog_stops_guest(void)
+{
+	struct guest_image image = GUEST_IMAGE(spin);
+	struct run_outcome out = run_image(&image, 300);
+
+	EXPECT_EQ_INT("first_run() with a guest in an endless loop, 300 ms limit", out.ret,
+		      -ETIMEDOUT);
+	free(out.output);
+}
+
+static void test_kvm_run_error_reported(void)
+{
+	struct guest_image image = GUEST_IMAGE(hello);
+	struct vm vm = VM_EMPTY;
+	struct vcpu cpu = VCPU_EMPTY;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *serial;
+	int ret;
+
+	build_vm(&vm, &cpu, &image);
+	serial = open_memstream(&text, &len);
+	ASSERT(serial != NULL, "open_memstream failed");
+	/* KVM_RUN fails once, as it does when KVM cannot reach guest memory. */
+	inject_ioctl_error(KVM_RUN, EFAULT, 1);
+	ret = first_run(&cpu, serial, RUN_TIMEOUT_MS);
+	fclose(serial);
+	EXPECT_EQ_INT("first_run() when KVM_RUN fails with EFAULT", ret, -EFAULT);
+	if (ret < 0)
+		EXPECT_CONTAINS("the message", kit_last_error(), "KVM_RUN");
+	free(text);
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+}
+
+static const struct grade_test tests[] = {
+	{ "api_version_checked", "/dev/kvm is opened and an API version other than 12 refused",
+	  2, GRADE_NEEDS_KVM, test_api_version_checked,
+	  "Section 2: call KVM_GET_API_VERSION and fail unless it returns KVM_API_VERSION "
+	  "(12); name the ioctl in the message." },
+	{ "vm_created", "the VM exists and the page and kvm_run sizes are known",
+	  1, GRADE_NEEDS_KVM, test_vm_created,
+	  "Section 3: KVM_CREATE_VM on the /dev/kvm fd; vm->page_size from "
+	  "sysconf(_SC_PAGESIZE); vm->vcpu_mmap_size from KVM_GET_VCPU_MMAP_SIZE." },
+	{ "memory_slot_registered", "guest RAM is registered with KVM and recorded in vm->slots",
+	  2, GRADE_NEEDS_KVM, test_memory_slot_registered,
+	  "Section 4: mmap the memory, fill it, KVM_SET_USER_MEMORY_REGION with slot, "
+	  "guest_phys_addr, memory_size, userspace_addr; then record it in vm->slots." },
+	{ "memory_follows_page_size", "slot sizes are whole host pages (a 16 KiB-page host)",
+	  2, GRADE_NEEDS_KVM, test_memory_follows_page_size,
+	  "Section 4: round the size up to vm->page_size (from sysconf), never to a "
+	  "hard-coded 4096: a Raspberry Pi 5 has 16 KiB pages." },
+	{ "unaligned_slot_refused", "a memory slot at an unaligned address is refused clearly",
+	  2, GRADE_NEEDS_KVM, test_unaligned_slot_refused,
+	  "Section 4: check the return value of KVM_SET_USER_MEMORY_REGION; return "
+	  "kit_syscall_error(...) so the caller sees -EINVAL and the ioctl's name." },
+	{ "overlapping_slot_refused", "an overlapping memory slot is refused clearly",
+	  2, GRADE_NEEDS_KVM, test_overlapping_slot_refused,
+	  "Section 4: KVM refuses overlapping slots with EEXIST; pass that on, and do "
+	  "not record a slot KVM refused." },
+	{ "image_loaded", "the guest image is copied to its load address",
+	  1, GRADE_NEEDS_KVM, test_image_loaded,
+	  "Section 5: guest_ptr(vm, gpa, size), then memcpy." },
+	{ "oversized_image_refused", "an image that does not fit in guest RAM is refused",
+	  2, GRADE_NEEDS_KVM, test_oversized_image_refused,
+	  "Section 5: never compute a host pointer yourself; guest_ptr() refuses ranges "
+	  "outside guest memory, including ones whose end overflows." },
+	{ "kvm_run_mapped", "kvm_run is mapped with KVM_GET_VCPU_MMAP_SIZE bytes",
+	  2, GRADE_NEEDS_KVM, test_kvm_run_mapped,
+	  "Section 6: mmap(vm->vcpu_mmap_size) of the vCPU fd, MAP_SHARED; "
+	  "sizeof(struct kvm_run) is too small." },
+	{ "entry_state", "the vCPU starts at the guest's entry point",
+	  2, GRADE_NEEDS_KVM, test_entry_state,
+	  "Section 7: see what the check expected; on x86, CS base and selector 0, "
+	  "RIP = entry, RFLAGS = 0x2." },
+	{ "output_arrives_exactly", "the guest's output arrives exactly",
+	  3, GRADE_NEEDS_KVM, test_output_arrives_exactly,
+	  "Section 8.1: for each output exit, write the bytes at (char *)run + "
+	  "run->io.data_offset (size x count) to `serial`, then KVM_RUN again." },
+	{ "run_ends_at_halt", "the run ends at the guest's halt",
+	  2, GRADE_NEEDS_KVM, test_run_ends_at_halt,
+	  "Section 8.2: the halt exit ends the run with 0; do not call KVM_RUN again." },
+	{ "unexpected_exit_named", "an unexpected exit fails the run and is named",
+	  2, GRADE_NEEDS_KVM, test_unexpected_exit_named,
+	  "Section 8.4: any other exit returns a negative errno with "
+	  "kvm_exit_name(run->exit_reason) in the message." },
+	{ "other_port_refused", "output to another port is an unexpected exit, not serial output",
+	  1, GRADE_NEEDS_KVM, test_other_port_refused,
+	  "Section 8.1: check the port and direction before treating an exit as "
+	  "serial output." },
+	{ "watchdog_stops_guest", "a guest that never halts is stopped by the watchdog",
+	  2, GRADE_NEEDS_KVM, test_watchdog_stops_guest,
+	  "Section 8.3: arm the watchdog; when KVM_RUN fails with EINTR and "
+	  "watchdog_fired(), return -ETIMEDOUT instead of running again.", 8 },
+	{ "kvm_run_error_reported", "a failing KVM_RUN is reported, not ignored",
+	  2, GRADE_NEEDS_KVM, test_kvm_run_error_reported,
+	  "Section 8.3: check KVM_RUN's return value; when it is -1, run->exit_reason "
+	  "is stale. Return kit_syscall_error(\"KVM_RUN\", ...)." },
+};
+
+GRADE_MAIN("01-first-run", tests)
