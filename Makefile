@@ -117,7 +117,7 @@ $(OUT)/tests/%: $(OUT)/common/tests/%.o $(LIBGRADE) $(LIBKIT)
 	$(Q)$(CC) $(KIT_LDFLAGS) $(GRADE_WRAP) -o $@ $< $(GRADE_LIBS)
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes
 
 help:
 	@echo "The KVM hypervisor kit ($(ARCH))"
@@ -159,6 +159,14 @@ grade: deps-check
 check: deps-check
 	@$(MAKE) --no-print-directory all
 	@bash common/scripts/check.sh "$(OUT)" "$(BUILD)" "$(ARCH)" $(LESSONS)
+
+# Every plausible mistake in solutions/*/mistakes.txt must be caught by
+# the checks it names (make check runs this too).
+export CC KIT_CFLAGS GRADE_WRAP GRADE_LIBS GUEST_DIR
+mistakes: deps-check
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(BUILD)/check
+	@bash common/scripts/mistakes.sh "$(OUT)" "$(ARCH)" /dev/null $(LESSONS)
 
 docs: deps-check
 	@bash docs/build.sh "$(BUILD)/docs" $(LESSONS)

@@ -522,6 +522,20 @@ static bool parse_options(int argc, char **argv, struct options *o)
 	return true;
 }
 
+/* Is `name` one of the comma-separated names in `list`? */
+static bool name_listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = list;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
 /* Is KVM usable here? Checked once, in the parent, for GRADE_NEEDS_KVM. */
 static const char *kvm_unavailable_reason(void)
 {
@@ -546,6 +560,7 @@ int grade_main(int argc, char **argv, const char *lesson,
 	       const struct grade_test *tests, size_t ntests)
 {
 	unsigned passed = 0, failed = 0, skipped = 0, score = 0, max_score = 0, ran = 0;
+	unsigned kvm_skips = 0;
 	static struct result r;
 	struct options o;
 	FILE *json = NULL;
@@ -581,7 +596,7 @@ int grade_main(int argc, char **argv, const char *lesson,
 		unsigned got = 0;
 		bool ok;
 
-		if (o.only && strcmp(o.only, t->name))
+		if (o.only && !name_listed(o.only, t->name))
 			continue;
 		env = getenv("KIT_TEST_TIMEOUT");
 		if (env && atoi(env) > 0)
@@ -591,6 +606,7 @@ int grade_main(int argc, char **argv, const char *lesson,
 			memset(&r, 0, sizeof(r));
 			r.status = ST_SKIP;
 			snprintf(r.messages, sizeof(r.messages), "needs /dev/kvm: %s\n", why_not);
+			kvm_skips++;
 		} else {
 			run_isolated(lesson, t, timeout, &r);
 		}
@@ -607,7 +623,10 @@ int grade_main(int argc, char **argv, const char *lesson,
 			}
 			printf("  %s%-7s%s %2u/%-2u %s: %s\n", color(&o, ST_SKIP), "SKIP", reset(&o),
 			       0, t->points, t->name, t->behaviour);
-			print_indented(r.messages, "            ", 0);
+			/* The whole reason once; after that, a pointer to it. */
+			print_indented(why_not && kvm_skips > 1 ?
+				       "needs /dev/kvm: (the reason above)" : r.messages,
+				       "            ", 0);
 		} else if (o.expect_zero) {
 			/* The starter must fail, and say which TODO is missing. */
 			bool names_todo = strstr(r.messages, "README.md, section") ||

@@ -26,7 +26,7 @@
  *   --expect-zero        grade the untouched starter code: every graded
  *                        test must FAIL there (a check that passes on the
  *                        starter cannot fail, and is reported as a defect)
- *   --only NAME          run one test;  --list  list the tests
+ *   --only NAME[,NAME]   run only these tests;  --list  list the tests
  *   --verbose            show every test's output, not only failures'
  *   --label TEXT         what is being graded (shown in the header)
  */

@@ -12,6 +12,8 @@
 #include "first_run.h"
 #include "arch/x86_64.h"
 
+#define LESSON "01-first-run"
+
 int first_set_registers(struct vcpu *cpu, uint64_t entry)
 {
 	/*
@@ -21,5 +23,5 @@ int first_set_registers(struct vcpu *cpu, uint64_t entry)
 	 */
 	(void)cpu;
 	(void)entry;
-	return kit_todo("01-first-run", "7. Set the registers", "first_set_registers()");
+	return kit_todo(LESSON, "7. Set the registers", "first_set_registers()");
 }

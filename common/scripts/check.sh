@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# check.sh OUT BUILD ARCH LESSON... - what `make check` runs after building
+# everything with -Werror:
+#   1. the core's unit tests;
+#   2. the harness's self-test: a suite that crashes, hangs, exits and
+#      skips on purpose must be reported exactly so;
+#   3. honest skips: with /dev/kvm out of reach, KVM checks SKIP with the
+#      reason and the fix, and fail when KIT_FAIL_ON_SKIP=1;
+#   4. every lesson's graded checks: full marks on solutions/, and every
+#      graded check failing on the untouched starter code in lessons/;
+#   5. plausible mistakes (solutions/*/mistakes.txt) caught by their checks;
+#   6. the documentation site, and every TODO's section in its lesson text.
+# Each step adds a line to a summary; the last line is the total.
+set -uo pipefail
+out=$1 build=$2 arch=$3
+shift 3
+lessons=("$@")
+
+summary=$build/check/summary.tsv
+logs=$build/check
+mkdir -p "$logs"
+: > "$summary"
+
+# A step that is not a grading program records its own result here.
+record() { # name passed failed skipped
+	printf '%s\t%s\t%s\t%s\t0\t0\n' "$1" "$2" "$3" "$4" >> "$summary"
+}
+
+# Self-test assertions: count them, say what failed.
+st_pass=0 st_fail=0
+expect_line() { # file regex what
+	if grep -Eq -- "$2" "$1"; then
+		st_pass=$((st_pass + 1))
+	else
+		st_fail=$((st_fail + 1))
+		echo "  SELF-TEST FAILED: $3 (no line matching /$2/ in $1)"
+	fi
+}
+expect_status() { # actual expected what
+	if [ "$1" = "$2" ]; then
+		st_pass=$((st_pass + 1))
+	else
+		st_fail=$((st_fail + 1))
+		echo "  SELF-TEST FAILED: $3 (exit status $1, expected $2)"
+	fi
+}
+
+echo "##### 1. core unit tests"
+"$out/tests/core-tests" --label "core unit tests" --summary "$summary"
+echo
+
+echo "##### 2. the grading harness isolates each test"
+log=$logs/harness-demo.txt
+(unset KIT_FAIL_ON_SKIP; "$out/tests/harness-demo" --json "$logs/harness-demo.json") > "$log" 2>&1
+expect_status $? 1 "the demo suite has failures, so its exit status is 1"
+expect_line "$log" '^  PASS +1/1 +passes:' "a passing test is PASS"
+expect_line "$log" '^  FAIL +0/1 +fails:' "a failing test is FAIL"
+expect_line "$log" 'the answer: expected 0x2a \(42\), got 0x29 \(41\)' "expected vs actual is shown"
+expect_line "$log" 'hint: this hint is shown under a failure' "the hint is shown"
+expect_line "$log" '^  CRASH +0/1 +segfaults:' "a segfault is CRASH"
+expect_line "$log" 'killed by signal 11 \(SIGSEGV' "the signal is named"
+expect_line "$log" '\| about to dereference NULL' "a crashed test's output is kept"
+expect_line "$log" '^  TIMEOUT +0/1 +loops:' "an endless loop is TIMEOUT"
+expect_line "$log" '^  FAIL +0/1 +exits:.*' "exit(0) inside a test is not a pass"
+expect_line "$log" 'ended early with exit status 0' "an early exit is explained"
+expect_line "$log" '^  SKIP +0/1 +skips:' "a skip is SKIP"
+expect_line "$log" '^  PASS +1/1 +passes_last:' "tests after a crash and a hang still run"
+expect_line "$log" '^score harness-demo: 2/7$' "the score line"
+expect_line "$log" '^2 passed, 4 failed, 1 skipped$' "the closing line"
+expect_line "$logs/harness-demo.json" '"score": 2,' "results.json has the score"
+expect_line "$logs/harness-demo.json" '"name": "segfaults: a test that dereferences NULL", "score": 0, "max_score": 1, "status": "failed"' \
+	"results.json has each test"
+log2=$logs/harness-demo-strict.txt
+KIT_FAIL_ON_SKIP=1 "$out/tests/harness-demo" > "$log2" 2>&1
+expect_status $? 1 "strict run exit status"
+expect_line "$log2" '^2 passed, 5 failed, 0 skipped$' "KIT_FAIL_ON_SKIP=1 turns the skip into a failure"
+sed -n '/^  \(PASS\|FAIL\|CRASH\|TIMEOUT\|SKIP\)/p' "$log"
+echo "  harness self-test: $st_pass assertions held, $st_fail failed"
+record "harness self-test" "$st_pass" "$st_fail" 0
+echo
+
+echo "##### 3. honest skips when /dev/kvm cannot be opened"
+st_pass=0 st_fail=0
+first=${lessons[0]}
+grade=$out/solution/$first/grade
+ntests=$("$grade" --list | wc -l)
+log=$logs/skip-nodevice.txt
+(unset KIT_FAIL_ON_SKIP; KIT_KVM_DEVICE=/nonexistent/kvm "$grade") > "$log" 2>&1
+expect_status $? 0 "skips alone do not fail a run"
+expect_line "$log" "^0 passed, 0 failed, $ntests skipped\$" "every KVM check skips without a device"
+expect_line "$log" 'needs /dev/kvm: cannot open /nonexistent/kvm: ENOENT. KVM is not available' \
+	"the skip says why and what to check"
+log=$logs/skip-nodevice-strict.txt
+KIT_FAIL_ON_SKIP=1 KIT_KVM_DEVICE=/nonexistent/kvm "$grade" > "$log" 2>&1
+expect_status $? 1 "with KIT_FAIL_ON_SKIP=1 the run fails"
+expect_line "$log" "^0 passed, $ntests failed, 0 skipped\$" "with KIT_FAIL_ON_SKIP=1 every skip is a failure"
+# A user outside the kvm group: the real permission error, when we can
+# become such a user (root with setpriv, and a device nobody can open).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && [ -e /dev/kvm ] &&
+   ! setpriv --reuid=65534 --regid=65534 --clear-groups test -r /dev/kvm -a -w /dev/kvm; then
+	log=$logs/skip-noperm.txt
+	(unset KIT_FAIL_ON_SKIP; setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$grade") > "$log" 2>&1
+	expect_status $? 0 "as a user outside the kvm group, skips do not fail"
+	expect_line "$log" "^0 passed, 0 failed, $ntests skipped\$" "as nobody, every KVM check skips"
+	expect_line "$log" 'EACCES \(permission denied\). Add your user to the group' \
+		"the permission skip gives the kvm-group fix"
+	KIT_FAIL_ON_SKIP=1 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$grade" > "$logs/skip-noperm-strict.txt" 2>&1
+	expect_status $? 1 "as nobody with KIT_FAIL_ON_SKIP=1 the run fails"
+	echo "  (also checked as user nobody, outside the kvm group)"
+fi
+sed -n '1,3p' "$log"
+echo "  skip self-test: $st_pass assertions held, $st_fail failed"
+record "honest skips" "$st_pass" "$st_fail" 0
+echo
+
+echo "##### 4. lessons: solutions score full marks, starters score zero"
+for lesson in "${lessons[@]}"; do
+	log=$logs/$lesson-solution.txt
+	"$out/solution/$lesson/grade" --label "reference solution" --summary "$summary" \
+		--json "$logs/$lesson-solution.json" | tee "$log"
+	echo
+	"$out/student/$lesson/grade" --label "untouched starter" --expect-zero \
+		--summary "$summary" | tee "$logs/$lesson-starter.txt"
+	echo
+done
+
+echo "##### 5. plausible mistakes are caught"
+bash common/scripts/mistakes.sh "$out" "$arch" "$summary" "${lessons[@]}"
+echo
+
+echo "##### 6. documentation"
+if bash docs/build.sh "$build/docs" "${lessons[@]}" > "$logs/docs.txt" 2>&1; then
+	record "docs: site builds, links and TODO sections resolve" 1 0 0
+	tail -n 3 "$logs/docs.txt"
+else
+	record "docs: site builds, links and TODO sections resolve" 0 1 0
+	cat "$logs/docs.txt"
+fi
+echo
+
+echo "##### summary ($arch)"
+awk -F'\t' '{ printf "  %-58s %3d passed %3d failed %3d skipped\n", $1, $2, $3, $4;
+	      p += $2; f += $3; s += $4 }
+	    END { printf "%d passed, %d failed, %d skipped\n", p, f, s;
+		  exit (f > 0) }' "$summary"

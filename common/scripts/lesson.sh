@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# lesson.sh DIR LESSON VARIANT [TEST] - what `make lesson-NN` runs: the
+# lesson's program (your code with the lesson's guest), then its graded
+# checks (all of them, or only TEST).
+set -uo pipefail
+dir=$1 lesson=$2 variant=$3 test=${4:-}
+
+if [ "$variant" = solution ]; then
+	what="the reference solution (solutions/$lesson/)"
+else
+	what="your code (lessons/$lesson/)"
+fi
+
+echo "=== $lesson: the lesson's program, with $what ==="
+"$dir/lesson"
+echo
+echo "=== $lesson: graded checks, with $what ==="
+if [ -n "$test" ]; then
+	"$dir/grade" --label "$variant" --only "$test" --verbose
+else
+	"$dir/grade" --label "$variant"
+fi
+status=$?
+if [ $status -ne 0 ] && [ "$variant" = student ]; then
+	echo
+	echo "Not all checks pass yet: each FAIL above says what was expected, what happened,"
+	echo "and which section of lessons/$lesson/README.md to read. Run one check alone with"
+	echo "    make lesson-${lesson%%-*} TEST=<name>"
+fi
+exit $status

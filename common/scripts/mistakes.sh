@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# mistakes.sh OUT ARCH SUMMARY LESSON... - proves that the graded checks
+# catch plausible mistakes. For each block of solutions/LESSON/mistakes.txt:
+# copy the reference solution, make the mistake (one line replaced), build
+# it against the lesson's checks, and run the checks the block names: each
+# must fail (FAIL, CRASH or TIMEOUT). A mistake that no listed check
+# catches is a hole in the grading, and fails `make check`.
+#
+# Needs from the Makefile's environment: CC KIT_CFLAGS GRADE_WRAP
+# GRADE_LIBS GUEST_DIR.
+set -uo pipefail
+out=$1 arch=$2 summary=$3
+shift 3
+
+held=0 holes=0
+
+# Replace the first line equal to $FROM by $TO in file $1 (literally).
+replace_line() {
+	FROM=$2 TO=$3 perl -e '
+		my ($file) = @ARGV; open(my $in, "<", $file) or die; my @l = <$in>; close $in;
+		my $done = 0;
+		for (@l) { if (!$done && $_ eq "$ENV{FROM}\n") { $_ = "$ENV{TO}\n"; $done = 1; } }
+		exit 3 unless $done;
+		open(my $o, ">", $file) or die; print $o @l; close $o;' "$1"
+}
+
+try_mistake() { # lesson n what file from to caught
+	local lesson=$1 n=$2 what=$3 file=$4 from=$5 to=$6 caught=$7
+	local dir=$out/mistakes/$lesson/$n src objs=() f log
+	src=$dir/src
+	rm -rf "$dir"
+	mkdir -p "$src"
+	for f in solutions/"$lesson"/*.c; do
+		case "$f" in
+		*_x86_64.c|*_arm64.c) [[ "$f" == *_"$arch".c ]] || continue ;;
+		esac
+		cp "$f" "$src/"
+	done
+	if [ ! -f "$src/$file" ]; then
+		echo "  n/a   #$n $what ($file is not part of lesson $lesson on $arch)"
+		return
+	fi
+	if ! replace_line "$src/$file" "$from" "$to"; then
+		echo "  FAIL  #$n $what: solutions/$lesson/$file has no line \"$from\"" \
+			"(mistakes.txt is out of date)"
+		holes=$((holes + 1))
+		return
+	fi
+	for f in "$src"/*.c; do
+		# A mistaken line may well warn: build without -Werror.
+		$CC $KIT_CFLAGS -Wno-error -w -Ilessons/"$lesson" -I"$GUEST_DIR/$lesson" \
+			-c -o "${f%.c}.o" "$f" || { echo "  FAIL  #$n $what: does not compile";
+						    holes=$((holes + 1)); return; }
+		objs+=("${f%.c}.o")
+	done
+	# shellcheck disable=SC2086
+	$CC $GRADE_WRAP -o "$dir/grade" "$out/solution/$lesson"/checks*.o "${objs[@]}" \
+		"$out/guest/$lesson"/*.blob.o $GRADE_LIBS || { echo "  FAIL  #$n $what: does not link";
+							   holes=$((holes + 1)); return; }
+	log=$dir/grade.txt
+	(unset KIT_FAIL_ON_SKIP; "$dir/grade" --only "$caught") > "$log" 2>&1
+	local missed=() check line
+	IFS=, read -ra checks <<< "$caught"
+	for check in "${checks[@]}"; do
+		line=$(grep -E "^  [A-Z]+ +[0-9]+/[0-9]+ +$check:" "$log" | head -n1)
+		case "$line" in
+		*FAIL*|*CRASH*|*TIMEOUT*) ;;
+		*) missed+=("$check${line:+ (${line:2:7})}") ;;
+		esac
+	done
+	if [ ${#missed[@]} -eq 0 ]; then
+		held=$((held + 1))
+		# The first failure message of the first check, as evidence.
+		local why
+		why=$(grep -A1 -E "^  (FAIL|CRASH|TIMEOUT) +0/[0-9]+ +${checks[0]}:" "$log" |
+			sed -n '2s/^ *//p' | cut -c1-150)
+		echo "  PASS  #$n $what"
+		echo "          caught by $caught: $(grep -Eo "^  (FAIL|CRASH|TIMEOUT)" "$log" | head -n1 | tr -d ' '): $why"
+	else
+		holes=$((holes + 1))
+		echo "  FAIL  #$n $what: not caught by ${missed[*]}"
+		sed 's/^/          | /' "$log" | head -n 30
+	fi
+}
+
+for lesson in "$@"; do
+	list=solutions/$lesson/mistakes.txt
+	[ -f "$list" ] || continue
+	echo "== $lesson: plausible mistakes, each caught by the checks =="
+	n=0 what="" file="" from="" to="" caught=""
+	while IFS= read -r line || [ -n "$line" ]; do
+		case "$line" in
+		"mistake: "*) what=${line#mistake: } ;;
+		"file:"*) file=$(echo "${line#file:}" | sed 's/^ *//') ;;
+		"replace: "*) from=${line#replace: }; from=${from#"${from%%[! ]*}"} ;;
+		"with: "*) to=${line#with: }; to=${to#"${to%%[! ]*}"} ;;
+		"caught:"*)
+			caught=$(echo "${line#caught:}" | tr -d ' ')
+			n=$((n + 1))
+			try_mistake "$lesson" "$n" "$what" "$file" "$from" "$to" "$caught"
+			;;
+		esac
+	done < "$list"
+done
+echo "$held passed, $holes failed, 0 skipped"
+printf '%s\t%s\t%s\t0\t0\t0\n' "mistakes caught by the checks" "$held" "$holes" >> "$summary"
+[ "$holes" -eq 0 ]
