@@ -149,7 +149,7 @@ VARIANT := $(if $(filter 1 yes true,$(SOLUTION)),solution,student)
 lesson-%: deps-check
 	@lesson=$$(cd lessons && ls -d $*-* 2>/dev/null | head -n1); \
 	if [ -z "$$lesson" ]; then echo "no lesson $* (lessons: $(LESSONS))"; exit 2; fi; \
-	$(MAKE) --no-print-directory $(OUT)/$(VARIANT)/$$lesson/lesson $(OUT)/$(VARIANT)/$$lesson/grade && \
+	$(MAKE) -s --no-print-directory $(OUT)/$(VARIANT)/$$lesson/lesson $(OUT)/$(VARIANT)/$$lesson/grade && \
 	bash common/scripts/lesson.sh "$(OUT)/$(VARIANT)/$$lesson" "$$lesson" "$(VARIANT)" "$(TEST)"
 
 grade: deps-check

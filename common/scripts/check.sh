@@ -112,6 +112,19 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && [ -e /dev/kvm ] &&
 	expect_status $? 1 "as nobody with KIT_FAIL_ON_SKIP=1 the run fails"
 	echo "  (also checked as user nobody, outside the kvm group)"
 fi
+# The device hidden in a mount namespace (an empty /dev), as in some
+# containers.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
+   unshare -m true 2>/dev/null; then
+	log=$logs/skip-hidden.txt
+	(unset KIT_FAIL_ON_SKIP; unshare -m sh -c 'mount -t tmpfs none /dev && exec "$0"' \
+		"$grade") > "$log" 2>&1
+	expect_status $? 0 "with /dev/kvm hidden, skips do not fail"
+	expect_line "$log" "^0 passed, 0 failed, $ntests skipped\$" "with /dev/kvm hidden, every KVM check skips"
+	expect_line "$log" 'cannot open /dev/kvm: ENOENT. KVM is not available' \
+		"the hidden-device skip says why"
+	echo "  (also checked with /dev/kvm hidden in a mount namespace)"
+fi
 sed -n '1,3p' "$log"
 echo "  skip self-test: $st_pass assertions held, $st_fail failed"
 record "honest skips" "$st_pass" "$st_fail" 0

@@ -24,6 +24,15 @@ else
 fi
 status=$?
 if [ $status -ne 0 ] && [ "$variant" = student ]; then
+	# What is left: every TODO still in the student's files.
+	todos=$(grep -n 'kit_todo(LESSON' lessons/"$lesson"/*.c 2>/dev/null |
+		sed -E 's/^([^:]*):([0-9]+):.*kit_todo\(LESSON, *"([^"]*)", *"([^"]*)".*/\1:\2  \4  (README section "\3")/' |
+		sort -t'"' -k2,2V)
+	if [ -n "$todos" ]; then
+		echo
+		echo "TODOs left in your files:"
+		echo "$todos" | sed 's/^/    /'
+	fi
 	echo
 	echo "Not all checks pass yet: each FAIL above says what was expected, what happened,"
 	echo "and which section of lessons/$lesson/README.md to read. Run one check alone with"
