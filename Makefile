@@ -33,6 +33,7 @@ CAPSTONE_LIBS := $(shell pkg-config --libs capstone 2>/dev/null)
 DISASM := $(if $(CAPSTONE_LIBS),disasm_capstone,disasm_none)
 
 CORE_SRCS := common/error.c common/vm.c common/watchdog.c common/diag.c \
+	common/elf.c common/runloop.c \
 	common/$(DISASM).c common/arch/$(ARCH).c
 CORE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(CORE_SRCS))
 LIBKIT := $(OUT)/libkit.a
@@ -41,7 +42,8 @@ GRADE_SRCS := common/grade/grade.c common/grade/inject.c
 GRADE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(GRADE_SRCS))
 LIBGRADE := $(OUT)/libgrade.a
 # Grading programs see every ioctl and the page size first (inject.c).
-GRADE_WRAP := -Wl,--wrap=ioctl -Wl,--wrap=sysconf -Wl,--wrap=getpagesize
+GRADE_WRAP := -Wl,--wrap=ioctl -Wl,--wrap=sysconf -Wl,--wrap=getpagesize \
+	-Wl,--wrap=watchdog_arm
 GRADE_LIBS := $(LIBGRADE) $(LIBKIT) -lcunit $(CAPSTONE_LIBS)
 
 HEADERS := $(wildcard common/*.h common/arch/*.h common/grade/*.h)
@@ -64,7 +66,7 @@ include guest-x86/guest.mk
 
 # A guest image inside a host program: $(OUT)/guest/L/foo.blob.o defines
 # guest_foo[] and guest_foo_end[] (common/guest_image.h).
-$(OUT)/guest/%.blob.o: $(OUT)/guest/%.bin common/blob.S
+$(OUT)/guest/%.blob.o: $(OUT)/guest/%.img common/blob.S
 	$(Q)$(CC) -c -o $@ -DBLOB_NAME=guest_$(basename $(notdir $<)) \
 		-DBLOB_FILE='"$<"' common/blob.S
 
@@ -80,11 +82,15 @@ arch_files = $(filter-out %_x86_64.c %_arm64.c,$(1)) $(filter %_$(ARCH).c,$(1))
 #   $(OUT)/<variant>/LESSON/grade    its graded checks
 define lesson_rules
 $(1)_STUDENT_FILES := $$(call arch_files,$$(notdir $$(wildcard solutions/$(1)/*.c)))
-$(1)_GUESTS := $$(patsubst $(GUEST_DIR)/$(1)/%.S,$(OUT)/guest/$(1)/%.blob.o,\
-	$$(wildcard $(GUEST_DIR)/$(1)/*.S))
+$(1)_GUESTS := $$(patsubst %,$(OUT)/guest/$(1)/%.blob.o,$$(basename $$(notdir \
+	$$(wildcard $(GUEST_DIR)/$(1)/*.S $(GUEST_DIR)/$(1)/*.c))))
 $(1)_CHECKS := $$(call arch_files,$$(filter checks%.c,$$(notdir $$(wildcard lessons/$(1)/*.c))))
-$(1)_CFLAGS := -Ilessons/$(1) -I$(GUEST_DIR)/$(1)
-$(1)_HEADERS := $$(wildcard lessons/$(1)/*.h $(GUEST_DIR)/$(1)/*.h) $(HEADERS)
+# Given files: the rest of the lesson's C files, in both variants.
+$(1)_GIVEN := $$(call arch_files,$$(filter-out main.c checks%.c $$($(1)_STUDENT_FILES),\
+	$$(notdir $$(wildcard lessons/$(1)/*.c))))
+$(1)_CFLAGS := -Ilessons/$(1) -I$(GUEST_DIR)/$(1) -I$(GUEST_DIR)/lib -Icommon/abi
+$(1)_HEADERS := $$(wildcard lessons/$(1)/*.h $(GUEST_DIR)/$(1)/*.h $(GUEST_DIR)/lib/*.h \
+	common/abi/*.h) $(HEADERS)
 
 $(OUT)/student/$(1)/%.o: lessons/$(1)/%.c $$($(1)_HEADERS)
 	@mkdir -p $$(@D)
@@ -97,11 +103,12 @@ $(OUT)/solution/$(1)/%.o: lessons/$(1)/%.c $$($(1)_HEADERS)
 	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
 
 $(foreach v,student solution,
-$(OUT)/$(v)/$(1)/lesson: $$(addprefix $(OUT)/$(v)/$(1)/,main.o $$($(1)_STUDENT_FILES:.c=.o)) \
+$(OUT)/$(v)/$(1)/lesson: $$(addprefix $(OUT)/$(v)/$(1)/,main.o $$($(1)_STUDENT_FILES:.c=.o) \
+		$$($(1)_GIVEN:.c=.o)) \
 		$$($(1)_GUESTS) $(LIBKIT)
 	$$(Q)$$(CC) $$(KIT_LDFLAGS) -o $$@ $$^ $(CAPSTONE_LIBS)
 $(OUT)/$(v)/$(1)/grade: $$(addprefix $(OUT)/$(v)/$(1)/,$$($(1)_CHECKS:.c=.o) \
-		$$($(1)_STUDENT_FILES:.c=.o)) $$($(1)_GUESTS) $(LIBGRADE) $(LIBKIT)
+		$$($(1)_STUDENT_FILES:.c=.o) $$($(1)_GIVEN:.c=.o)) $$($(1)_GUESTS) $(LIBGRADE) $(LIBKIT)
 	$$(Q)$$(CC) $$(KIT_LDFLAGS) $(GRADE_WRAP) -o $$@ \
 		$$(filter %.o,$$^) $(GRADE_LIBS)
 )

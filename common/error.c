@@ -15,35 +15,60 @@ static _Thread_local char last_error[1024];
 
 int kit_error(int neg_errno, const char *fmt, ...)
 {
+	char message[sizeof(last_error)];
 	va_list ap;
 
+	/* Format first, then store: a message may quote kit_last_error(). */
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, message, sizeof(last_error));
 	return neg_errno < 0 ? neg_errno : -EINVAL;
+}
+
+static int errno_error(int err, const char *what, const char *hint_fmt, va_list ap)
+{
+	char message[sizeof(last_error)];
+	size_t used;
+
+	if (err <= 0)
+		err = EIO;
+	snprintf(message, sizeof(message), "%s failed: %s (%s)", what,
+		 kit_errno_name(err), strerror(err));
+	if (hint_fmt && *hint_fmt) {
+		used = strlen(message);
+		if (used + 2 < sizeof(message)) {
+			message[used++] = '.';
+			message[used++] = ' ';
+			message[used] = '\0';
+			vsnprintf(message + used, sizeof(message) - used, hint_fmt, ap);
+		}
+	}
+	memcpy(last_error, message, sizeof(last_error));
+	return -err;
 }
 
 int kit_syscall_error(const char *what, const char *hint_fmt, ...)
 {
-	int err = errno ? errno : EIO;
-	size_t used;
+	int err = errno; /* before anything else can change it */
 	va_list ap;
+	int ret;
 
-	snprintf(last_error, sizeof(last_error), "%s failed: %s (%s)", what,
-		 kit_errno_name(err), strerror(err));
-	if (hint_fmt && *hint_fmt) {
-		used = strlen(last_error);
-		if (used + 2 < sizeof(last_error)) {
-			last_error[used++] = '.';
-			last_error[used++] = ' ';
-			last_error[used] = '\0';
-			va_start(ap, hint_fmt);
-			vsnprintf(last_error + used, sizeof(last_error) - used,
-				  hint_fmt, ap);
-			va_end(ap);
-		}
-	}
-	return -err;
+	va_start(ap, hint_fmt);
+	ret = errno_error(err, what, hint_fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int kit_errno_error(int err, const char *what, const char *hint_fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, hint_fmt);
+	ret = errno_error(err, what, hint_fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 const char *kit_last_error(void)

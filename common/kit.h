@@ -57,6 +57,10 @@ int kit_error(int neg_errno, const char *fmt, ...)
 int kit_syscall_error(const char *what, const char *hint_fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The same for an errno value saved earlier: kit_errno_error(err, "KVM_RUN", ...). */
+int kit_errno_error(int err, const char *what, const char *hint_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* The message recorded by the last kit_error()/kit_syscall_error(). */
 const char *kit_last_error(void);
 void kit_clear_error(void);
@@ -134,7 +138,8 @@ int vm_add_memory(struct vm *vm, uint64_t gpa, uint64_t size, uint32_t flags);
  */
 void *guest_ptr(struct vm *vm, uint64_t gpa, uint64_t size);
 
-/* Copy into / out of guest memory through guest_ptr(). 0 or -EFAULT. */
+/* Copy into / out of guest memory through guest_ptr(). 0 or -EFAULT.
+ * (Copying 0 bytes succeeds and touches nothing.) */
 int guest_write(struct vm *vm, uint64_t gpa, const void *src, size_t len);
 int guest_read(struct vm *vm, uint64_t gpa, void *dst, size_t len);
 
@@ -168,6 +173,64 @@ void vcpu_destroy(struct vcpu *cpu);
  * decode on arm64).
  */
 int vcpu_run(struct vcpu *cpu);
+
+/* ------------------------------------------------------------------ */
+/* Loading guests                                                      */
+/* ------------------------------------------------------------------ */
+
+#define ELF_MAX_SEGMENTS 8
+
+struct elf_info {
+	uint64_t entry;         /* e_entry */
+	unsigned nsegments;     /* loaded (PT_LOAD) segments */
+	struct {
+		uint64_t gpa, size;
+		uint32_t flags; /* PF_R / PF_W / PF_X */
+	} segments[ELF_MAX_SEGMENTS];
+};
+
+/*
+ * Check an ELF64 executable for this architecture and copy its loadable
+ * segments to their physical addresses in guest memory (zeroing .bss).
+ * Everything is checked before anything is copied: magic, class, byte
+ * order, machine, type, program headers inside the file, segments inside
+ * the file and inside guest memory (overflow-safe), and an entry point
+ * inside an executable segment. -ENOEXEC with a message saying what is
+ * wrong, and guest memory untouched, for a malformed image.
+ */
+int elf_load(struct vm *vm, const void *image, size_t size, struct elf_info *info);
+
+/* ------------------------------------------------------------------ */
+/* A run loop for whole guests                                         */
+/* ------------------------------------------------------------------ */
+
+/* What a run_loop's on_exit hook says about an exit. */
+enum {
+	RUN_EXIT_UNHANDLED = 0, /* not mine: the loop reports an unexpected exit */
+	RUN_EXIT_HANDLED = 1,   /* done: run the guest again */
+	RUN_EXIT_STOP = 2,      /* the guest is finished (e.g. an exit hypercall) */
+};
+
+struct run_loop {
+	FILE *console;          /* the guest's console output; NULL: discard */
+	unsigned timeout_ms;    /* for the whole run; 0: 10 s */
+	FILE *trace;            /* if set, every exit is described here */
+	/* Exits the loop does not handle itself go here first (may be NULL).
+	 * Returns a RUN_EXIT_* value, or a negative errno to stop the run. */
+	int (*on_exit)(struct vcpu *cpu, void *ctx);
+	void *ctx;
+	/* Filled in by vcpu_run_loop(). */
+	unsigned long exits;    /* how many exits the run took */
+};
+
+/*
+ * Run the guest until it halts (x86 HLT; arm64 PSCI SYSTEM_OFF), a hook
+ * stops it, or something goes wrong, printing console output as it comes.
+ * Returns 0 (halted or stopped by the hook), -ETIMEDOUT (watchdog),
+ * -EPROTO for an exit nobody handled (the message names it), or another
+ * negative errno (KVM_RUN failed, or a hook's error).
+ */
+int vcpu_run_loop(struct vcpu *cpu, struct run_loop *loop);
 
 /* ------------------------------------------------------------------ */
 /* The watchdog                                                        */

@@ -13,6 +13,17 @@
 
 #include <linux/kvm.h>
 
+/* Exit reasons newer than Linux 5.15 (Ubuntu 22.04's headers). */
+#ifndef KVM_EXIT_RISCV_SBI
+#define KVM_EXIT_RISCV_SBI 35
+#endif
+#ifndef KVM_EXIT_RISCV_CSR
+#define KVM_EXIT_RISCV_CSR 36
+#endif
+#ifndef KVM_EXIT_NOTIFY
+#define KVM_EXIT_NOTIFY 37
+#endif
+
 /* Exit reasons added after Linux 6.1. */
 #ifndef KVM_EXIT_LOONGARCH_IOCSR
 #define KVM_EXIT_LOONGARCH_IOCSR 38

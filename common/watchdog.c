@@ -27,6 +27,7 @@
 
 struct watchdog {
 	bool created;
+	pid_t owner;            /* the thread the timer was created for */
 	bool armed;
 	timer_t timer;
 	struct kvm_run *volatile run;
@@ -79,6 +80,10 @@ int watchdog_arm(struct kvm_run *run, unsigned timeout_ms)
 	sigaddset(&alrm, SIGALRM);
 	pthread_sigmask(SIG_UNBLOCK, &alrm, NULL);
 
+	/* A timer belongs to the thread (and process) that made it: after a
+	 * fork() the child inherits our bookkeeping but not the timer. */
+	if (wd.created && wd.owner != (pid_t)syscall(SYS_gettid))
+		wd.created = false;
 	if (!wd.created) {
 		memset(&sev, 0, sizeof(sev));
 		sev.sigev_notify = SIGEV_THREAD_ID;
@@ -87,8 +92,12 @@ int watchdog_arm(struct kvm_run *run, unsigned timeout_ms)
 		if (timer_create(CLOCK_MONOTONIC, &sev, &wd.timer) < 0)
 			return kit_syscall_error("timer_create", "the watchdog needs a POSIX timer");
 		wd.created = true;
+		wd.owner = (pid_t)syscall(SYS_gettid);
 	}
 
+	/* Stop the old deadline before clearing its traces, so it cannot
+	 * fire in between and end the new run at once. */
+	watchdog_disarm();
 	wd.fired = 0;
 	wd.run = run;
 	if (run)
@@ -108,13 +117,17 @@ int watchdog_arm(struct kvm_run *run, unsigned timeout_ms)
 void watchdog_disarm(void)
 {
 	struct itimerspec off;
+	struct kvm_run *run = wd.run;
 
-	if (!wd.created)
+	if (!wd.created || wd.owner != (pid_t)syscall(SYS_gettid))
 		return;
 	memset(&off, 0, sizeof(off));
 	timer_settime(wd.timer, 0, &off, NULL);
 	wd.armed = false;
 	wd.run = NULL;
+	/* The timer is stopped now; a late fire must not stop the next run. */
+	if (run)
+		run->immediate_exit = 0;
 }
 
 bool watchdog_fired(void)
@@ -124,5 +137,5 @@ bool watchdog_fired(void)
 
 bool watchdog_armed(void)
 {
-	return wd.armed;
+	return wd.armed && wd.created && wd.owner == (pid_t)syscall(SYS_gettid);
 }

@@ -11,14 +11,21 @@
 #ifndef KIT_ARCH_H
 #define KIT_ARCH_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include <linux/kvm.h>
 
 struct vm;
 struct vcpu;
 
 /* Short name of the architecture: "x86_64" or "arm64". */
 extern const char arch_name[];
+
+/* e_machine of this architecture's ELF images (EM_X86_64, EM_AARCH64). */
+extern const unsigned arch_elf_machine;
 
 /* Called by vcpu_create() after the vCPU exists and kvm_run is mapped. */
 int arch_vcpu_init(struct vcpu *cpu);
@@ -39,6 +46,15 @@ void arch_dump_registers(struct vcpu *cpu, FILE *out);
  * pending exceptions, what a shutdown usually means, and so on.
  */
 void arch_diagnose_exit(struct vcpu *cpu, FILE *out);
+
+/*
+ * Is the current exit the guest writing to its console? If so, point
+ * `data` at the bytes and set `len`. (x86: an `out` to port 0x3f8.)
+ */
+bool arch_console_output(struct vcpu *cpu, const uint8_t **data, size_t *len);
+
+/* Is the current exit the guest's normal end? (x86: KVM_EXIT_HLT.) */
+bool arch_exit_is_halt(const struct kvm_run *run);
 
 /*
  * A sentence explaining what errno `err` from KVM_RUN usually means on this

@@ -6,6 +6,7 @@
  * 4.13) and, for a shutdown, the pending exception with KVM_GET_VCPU_EVENTS
  * (api.rst 4.31).
  */
+#include <elf.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -15,6 +16,7 @@
 #include "x86_64.h"
 
 const char arch_name[] = "x86_64";
+const unsigned arch_elf_machine = EM_X86_64;
 
 int arch_vcpu_init(struct vcpu *cpu)
 {
@@ -168,4 +170,55 @@ const char *arch_explain_run_error(struct vcpu *cpu, int err)
 	default:
 		return "";
 	}
+}
+
+bool arch_console_output(struct vcpu *cpu, const uint8_t **data, size_t *len)
+{
+	const struct kvm_run *run = cpu->run;
+
+	if (run->exit_reason != KVM_EXIT_IO || run->io.direction != KVM_EXIT_IO_OUT ||
+	    run->io.port != X86_SERIAL_PORT)
+		return false;
+	/* The bytes of an `out` (or of `rep outsb`: count elements) live in
+	 * the shared area, data_offset bytes from its start. */
+	*data = (const uint8_t *)run + run->io.data_offset;
+	*len = (size_t)run->io.size * run->io.count;
+	return true;
+}
+
+bool arch_exit_is_halt(const struct kvm_run *run)
+{
+	return run->exit_reason == KVM_EXIT_HLT;
+}
+
+int x86_setup_flat32(struct vcpu *cpu, uint32_t entry, uint32_t stack)
+{
+	struct kvm_segment code = {
+		.base = 0, .limit = 0xffffffff, .selector = 0x08,
+		.type = 11, /* code: execute/read, accessed */
+		.present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1,
+	};
+	struct kvm_segment data = code;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	data.selector = 0x10;
+	data.type = 3; /* data: read/write, accessed */
+
+	if (ioctl(cpu->fd, KVM_GET_SREGS, &sregs) < 0)
+		return kit_syscall_error("KVM_GET_SREGS", NULL);
+	sregs.cs = code;
+	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
+	sregs.cr0 |= X86_CR0_PE;
+	sregs.cr0 &= ~X86_CR0_PG;
+	if (ioctl(cpu->fd, KVM_SET_SREGS, &sregs) < 0)
+		return kit_syscall_error("KVM_SET_SREGS", "flat 32-bit protected mode");
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = entry;
+	regs.rsp = stack;
+	regs.rflags = X86_RFLAGS_RESERVED1;
+	if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0)
+		return kit_syscall_error("KVM_SET_REGS", NULL);
+	return 0;
 }

@@ -35,4 +35,14 @@
 /* The serial port the kit's x86 guests print to (COM1's data register). */
 #define X86_SERIAL_PORT 0x3f8
 
+struct vcpu;
+
+/*
+ * Flat 32-bit protected mode, no paging: CS/DS/ES/SS/FS/GS with base 0 and
+ * a 4 GiB limit, CR0.PE, EIP = entry, ESP = stack, every other register 0.
+ * Given (not a lesson's TODO): lesson 02 uses it for the classic "exit 6
+ * with all registers zero" guest.
+ */
+int x86_setup_flat32(struct vcpu *cpu, uint32_t entry, uint32_t stack);
+
 #endif /* KIT_ARCH_X86_64_H */

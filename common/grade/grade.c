@@ -3,8 +3,9 @@
  * grade.c - runs a lesson's graded CUnit tests, one process per test.
  *
  * Parent (this program) -> for each test: fork; the child registers the one
- * CUnit test, runs it with CU_run_test(), and sends its failures over a
- * pipe; its stdout/stderr go through another pipe. The parent waits with a
+ * CUnit test, runs it with CU_run_test(), and sends its failures as
+ * records over a SOCK_SEQPACKET socket (which keeps each record whole);
+ * its stdout/stderr go through a pipe. The parent waits with a
  * deadline, then classifies: PASS, FAIL, CRASH (a signal), TIMEOUT (killed
  * at the deadline) or SKIP (a requirement is missing).
  */
@@ -18,6 +19,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <CUnit/TestRun.h>
@@ -59,8 +63,12 @@ struct options {
 /* In the child: report failures and skips to the parent               */
 /* ------------------------------------------------------------------ */
 
-static int result_fd = -1; /* the child's end of the result pipe */
+static pid_t parent_pid;                  /* the harness */
+static volatile sig_atomic_t running_test; /* its current test's pid, or 0 */
 
+static int result_fd = -1; /* the child's end of the result socket */
+
+/* One record per message: a type letter, then text. */
 static void send_record(char type, const char *text)
 {
 	size_t len = strlen(text);
@@ -68,14 +76,13 @@ static void send_record(char type, const char *text)
 
 	if (result_fd < 0)
 		return;
-	if (len > sizeof(buf) - 3)
-		len = sizeof(buf) - 3;
+	if (len > sizeof(buf) - 2)
+		len = sizeof(buf) - 2;
 	buf[0] = type;
 	memcpy(buf + 1, text, len);
 	buf[len + 1] = '\0';
-	/* One write per record: a pipe write this small is atomic. */
-	if (write(result_fd, buf, len + 2) < 0)
-		return;
+	while (send(result_fd, buf, len + 2, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
 }
 
 void grade_skip(const char *fmt, ...)
@@ -205,16 +212,24 @@ static void child_run(const char *lesson, const struct grade_test *t, int out_fd
 	int devnull;
 
 	setpgid(0, 0);
+	/* Die with the harness: a test must never run on unobserved. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent_pid)
+		_exit(1);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	devnull = open("/dev/null", O_RDONLY);
-	if (devnull >= 0)
+	if (devnull >= 0) {
 		dup2(devnull, STDIN_FILENO);
+		close(devnull);
+	}
 	dup2(out_fd, STDOUT_FILENO);
 	dup2(out_fd, STDERR_FILENO);
+	close(out_fd);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	setvbuf(stderr, NULL, _IONBF, 0);
 	result_fd = res_fd;
-	/* Die with the parent rather than run on unobserved. */
-	signal(SIGPIPE, SIG_DFL);
 
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		send_record('F', "CUnit could not initialize its registry");
@@ -280,54 +295,78 @@ static void append(char *buf, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Turn the NUL-separated records into lines and find the verdict flags. */
-static void parse_records(const char *recs, size_t len, struct result *r,
-			  bool *done, bool *skipped)
+/* One record from the child: a failure (F), a skip (S) or done (D). */
+static void take_record(const char *rec, size_t len, struct result *r, bool *done,
+			bool *skipped, unsigned *dropped)
 {
-	size_t i = 0;
+	size_t used = strlen(r->messages);
 
-	while (i < len) {
-		const char *rec = recs + i;
-		size_t rlen = strnlen(rec, len - i);
-
-		if (rlen > 0) {
-			if (rec[0] == 'D')
-				*done = true;
-			else if (rec[0] == 'S') {
-				*skipped = true;
-				append(r->messages, sizeof(r->messages), "%s\n", rec + 1);
-			} else
-				append(r->messages, sizeof(r->messages), "%s\n", rec + 1);
-		}
-		i += rlen + 1;
+	if (len == 0)
+		return;
+	if (rec[0] == 'D') {
+		*done = true;
+		return;
 	}
+	if (rec[0] == 'S')
+		*skipped = true;
+	/* Keep room for the harness's own closing lines. */
+	if (used + len + 2 > sizeof(r->messages) - 512) {
+		(*dropped)++;
+		return;
+	}
+	append(r->messages, sizeof(r->messages), "%.*s\n", (int)(len - 1), rec + 1);
+}
+
+static void on_interrupt(int sig)
+{
+	pid_t pid = running_test;
+
+	/* Take the running test (and anything it started) down with us. */
+	if (pid > 0)
+		kill(-pid, SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 static void run_isolated(const char *lesson, const struct grade_test *t,
 			 unsigned timeout_s, struct result *r)
 {
-	static char recs[MAX_MESSAGES * 2];
-	size_t recs_len = 0;
+	static char rec[MAX_MESSAGES];
 	int out_pipe[2], res_pipe[2];
 	bool out_open = true, res_open = true, timed_out = false, done = false, skipped = false;
+	unsigned dropped = 0;
 	double deadline;
 	int status = 0;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
-	if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(res_pipe, O_CLOEXEC) < 0) {
+	if (pipe2(out_pipe, O_CLOEXEC) < 0) {
 		r->status = ST_FAIL;
 		snprintf(r->messages, sizeof(r->messages), "harness: pipe failed: %s\n",
 			 strerror(errno));
 		return;
 	}
-	fflush(stdout);
-	fflush(stderr);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, res_pipe) < 0) {
+		r->status = ST_FAIL;
+		snprintf(r->messages, sizeof(r->messages), "harness: socketpair failed: %s\n",
+			 strerror(errno));
+		close(out_pipe[0]);
+		close(out_pipe[1]);
+		return;
+	}
+	/* Every stdio buffer, not just stdout's: a test that calls exit()
+	 * would flush its copy of our results file a second time. */
+	fflush(NULL);
+	parent_pid = getpid();
 	pid = fork();
 	if (pid < 0) {
 		r->status = ST_FAIL;
 		snprintf(r->messages, sizeof(r->messages), "harness: fork failed: %s\n",
 			 strerror(errno));
+		close(out_pipe[0]);
+		close(out_pipe[1]);
+		close(res_pipe[0]);
+		close(res_pipe[1]);
 		return;
 	}
 	if (pid == 0) {
@@ -336,6 +375,7 @@ static void run_isolated(const char *lesson, const struct grade_test *t,
 		child_run(lesson, t, out_pipe[1], res_pipe[1]);
 	}
 	setpgid(pid, pid); /* also done in the child; whichever runs first */
+	running_test = pid;
 	close(out_pipe[1]);
 	close(res_pipe[1]);
 
@@ -370,16 +410,13 @@ static void run_isolated(const char *lesson, const struct grade_test *t,
 			}
 		}
 		if (res_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-			n = read(res_pipe[0], buf, sizeof(buf));
-			if (n <= 0) {
+			n = recv(res_pipe[0], rec, sizeof(rec) - 1, 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
 				res_open = false;
-			} else {
-				size_t room = sizeof(recs) - recs_len;
-				size_t take = (size_t)n < room ? (size_t)n : room;
-
-				memcpy(recs + recs_len, buf, take);
-				recs_len += take;
-			}
+			else
+				take_record(rec, (size_t)n, r, &done, &skipped, &dropped);
 		}
 	}
 	/* Whatever is left of the test's process group goes now. */
@@ -387,11 +424,13 @@ static void run_isolated(const char *lesson, const struct grade_test *t,
 	kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	running_test = 0;
 	close(out_pipe[0]);
 	close(res_pipe[0]);
 	r->output[r->output_len] = '\0';
 
-	parse_records(recs, recs_len, r, &done, &skipped);
+	if (dropped)
+		append(r->messages, sizeof(r->messages), "(%u more failures not shown)\n", dropped);
 	if (timed_out) {
 		r->status = ST_TIMEOUT;
 		append(r->messages, sizeof(r->messages),
@@ -467,11 +506,35 @@ static void print_indented(const char *text, const char *prefix, unsigned max_li
 	}
 }
 
-static void json_string(FILE *f, const char *s)
+/* Length of the valid UTF-8 sequence at s (2-4), or 0 if it is not one. */
+static int utf8_sequence(const unsigned char *s)
 {
+	int n, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* A JSON string: UTF-8 text passes through; other bytes are escaped as
+ * U+0080-U+00FF so that the file is always valid JSON. */
+static void json_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		unsigned char c = *s;
+		int n;
 
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
@@ -479,12 +542,33 @@ static void json_string(FILE *f, const char *s)
 			fputs("\\n", f);
 		else if (c == '\t')
 			fputs("\\t", f);
-		else if (c < 0x20 || c >= 0x7f)
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else if (c >= 0x80 && (n = utf8_sequence(s)) > 0) {
+			fwrite(s, 1, (size_t)n, f);
+			s += n;
+			continue;
+		} else if (c >= 0x80)
 			fprintf(f, "\\u%04x", c);
 		else
 			fputc(c, f);
+		s++;
 	}
 	fputc('"', f);
+}
+
+/* The last `max_lines` lines of `text`. */
+static const char *tail_lines(const char *text, unsigned max_lines)
+{
+	const char *p = text + strlen(text);
+	unsigned lines = 0;
+
+	while (p > text) {
+		if (p[-1] == '\n' && p[0] && ++lines == max_lines)
+			break;
+		p--;
+	}
+	return p;
 }
 
 static bool parse_options(int argc, char **argv, struct options *o)
@@ -547,7 +631,20 @@ static const char *kvm_unavailable_reason(void)
 		checked = 1;
 		fd = kvm_open();
 		if (fd >= 0) {
-			available = 1;
+			/* /dev/kvm may open while no VM can be made (another
+			 * hypervisor holds VT-x: EBUSY). That is a skip too. */
+			int vm = ioctl(fd, KVM_CREATE_VM, 0);
+
+			if (vm >= 0) {
+				available = 1;
+				close(vm);
+			} else {
+				kit_syscall_error("KVM_CREATE_VM",
+					"/dev/kvm opens but no VM can be created: EBUSY "
+					"means another hypervisor (VirtualBox, VMware) "
+					"is using the CPU's virtualization; close it");
+				snprintf(reason, sizeof(reason), "%s", kit_last_error());
+			}
 			close(fd);
 		} else {
 			snprintf(reason, sizeof(reason), "%s", kit_last_error());
@@ -569,6 +666,9 @@ int grade_main(int argc, char **argv, const char *lesson,
 
 	if (!parse_options(argc, argv, &o))
 		return 2;
+	signal(SIGINT, on_interrupt);
+	signal(SIGTERM, on_interrupt);
+	signal(SIGHUP, on_interrupt);
 	if (o.list) {
 		for (i = 0; i < ntests; i++)
 			printf("%-28s %2u pts  %s\n", tests[i].name, tests[i].points,
@@ -672,12 +772,15 @@ int grade_main(int argc, char **argv, const char *lesson,
 		}
 
 		if (json) {
-			char out[MAX_MESSAGES + 1024];
+			static char out[MAX_MESSAGES + MAX_OUTPUT / 2];
+			bool show = r.status != ST_PASS && r.status != ST_SKIP;
 
-			snprintf(out, sizeof(out), "%s%s%s%s%s", status_names[r.status],
+			snprintf(out, sizeof(out), "%s%s%s%s%s%s%s", status_names[r.status],
 				 r.messages[0] ? "\n" : "", r.messages,
-				 (r.status != ST_PASS && t->hint) ? "hint: " : "",
-				 (r.status != ST_PASS && t->hint) ? t->hint : "");
+				 (show && t->hint) ? "hint: " : "",
+				 (show && t->hint) ? t->hint : "",
+				 (show && r.output_len) ? "\n\nwhat the test printed:\n" : "",
+				 (show && r.output_len) ? tail_lines(r.output, SHOWN_OUTPUT_LINES) : "");
 			char name[512];
 
 			snprintf(name, sizeof(name), "%s: %s", t->name, t->behaviour);
@@ -691,6 +794,12 @@ int grade_main(int argc, char **argv, const char *lesson,
 		}
 	}
 
+	if (o.only && ran == 0) {
+		fprintf(stderr, "no test named %s (--list shows them)\n", o.only);
+		if (json)
+			fclose(json);
+		return 2;
+	}
 	if (o.expect_zero)
 		printf("score %s (starter): %u/%u graded checks fail on the starter as they must\n",
 		       lesson, passed, passed + failed);

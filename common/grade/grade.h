@@ -115,6 +115,19 @@ void inject_ioctl_value(unsigned long request, int value, unsigned count);
 /* From now on, sysconf(_SC_PAGESIZE) and getpagesize() return `size`
  * (0: the real value again), to grade code for 16 KiB-page hosts here. */
 void inject_page_size(long size);
+/*
+ * The next KVM_RUN does not reach the kernel: it returns 0 after `fill`
+ * has written a made-up exit into `run` (e.g. an `out` with count 3, which
+ * this machine's KVM never produces but a VT-x laptop's does).
+ */
+void inject_fake_exit(struct kvm_run *run, void (*fill)(struct kvm_run *run));
+/* Just before the next real KVM_RUN, raise `sig` (e.g. the watchdog's
+ * SIGALRM, to land in the race the watchdog must handle). */
+void inject_signal_before_run(int sig);
+/* The arguments of the last watchdog_arm() call (grading programs are
+ * linked with --wrap=watchdog_arm too), and how many calls there were. */
+unsigned inject_watchdog_arms(struct kvm_run **run, unsigned *timeout_ms);
+
 /* How many times ioctl `request` was called since the test started. */
 unsigned inject_ioctl_calls(unsigned long request);
 /* The argument of the last successful KVM_SET_USER_MEMORY_REGION. */

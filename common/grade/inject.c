@@ -18,7 +18,12 @@
 
 #include "grade.h"
 
+#include <signal.h>
+
+#include "../kit.h"
+
 int __real_ioctl(int fd, unsigned long request, ...);
+int __real_watchdog_arm(struct kvm_run *run, unsigned timeout_ms);
 long __real_sysconf(int name);
 int __real_getpagesize(void);
 
@@ -36,6 +41,12 @@ static struct {
 	struct fault faults[MAX_FAULTS];
 	struct { unsigned long request; unsigned calls; } counted[MAX_COUNTED];
 	long page_size;
+	struct kvm_run *fake_run;
+	void (*fake_fill)(struct kvm_run *run);
+	int signal_before_run;
+	unsigned watchdog_arms;
+	struct kvm_run *watchdog_run;
+	unsigned watchdog_ms;
 	bool have_region;
 	struct kvm_userspace_memory_region region;
 } inj;
@@ -70,6 +81,34 @@ void inject_ioctl_value(unsigned long request, int value, unsigned count)
 void inject_page_size(long size)
 {
 	inj.page_size = size;
+}
+
+void inject_fake_exit(struct kvm_run *run, void (*fill)(struct kvm_run *run))
+{
+	inj.fake_run = run;
+	inj.fake_fill = fill;
+}
+
+void inject_signal_before_run(int sig)
+{
+	inj.signal_before_run = sig;
+}
+
+unsigned inject_watchdog_arms(struct kvm_run **run, unsigned *timeout_ms)
+{
+	if (run)
+		*run = inj.watchdog_run;
+	if (timeout_ms)
+		*timeout_ms = inj.watchdog_ms;
+	return inj.watchdog_arms;
+}
+
+int __wrap_watchdog_arm(struct kvm_run *run, unsigned timeout_ms)
+{
+	inj.watchdog_arms++;
+	inj.watchdog_run = run;
+	inj.watchdog_ms = timeout_ms;
+	return __real_watchdog_arm(run, timeout_ms);
 }
 
 unsigned inject_ioctl_calls(unsigned long request)
@@ -125,6 +164,20 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 			return -1;
 		}
 		return f->value;
+	}
+
+	if (request == KVM_RUN && inj.fake_fill) {
+		void (*fill)(struct kvm_run *) = inj.fake_fill;
+
+		inj.fake_fill = NULL;
+		fill(inj.fake_run);
+		return 0;
+	}
+	if (request == KVM_RUN && inj.signal_before_run) {
+		int sig = inj.signal_before_run;
+
+		inj.signal_before_run = 0;
+		raise(sig); /* its handler runs now, before KVM_RUN below */
 	}
 
 	ret = __real_ioctl(fd, request, arg);

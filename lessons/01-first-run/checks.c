@@ -9,6 +9,7 @@
  * your code handles errors this machine would never produce by itself.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -77,6 +78,8 @@ static struct run_outcome run_image(const struct guest_image *image, unsigned ti
 	out.ret = first_run(&cpu, serial, timeout_ms);
 	fclose(serial);
 	out.exit_reason = cpu.run->exit_reason;
+	EXPECT(!watchdog_armed(), "first_run() returned with the watchdog still armed: call "
+	       "watchdog_disarm() before returning, or it fires later, in the caller");
 	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
 	printf("first_run(%s) returned %d%s%s\n", image->name, out.ret,
@@ -148,6 +151,8 @@ static void test_memory_slot_registered(void)
 	EXPECT_EQ_U64("vm->slots[0].size", vm.slots[0].size, GUEST_RAM_SIZE);
 	EXPECT_EQ_U64("userspace_addr given to KVM == vm->slots[0].host",
 		      region.userspace_addr, (uintptr_t)vm.slots[0].host);
+	EXPECT_EQ_U64("the slot's flags (guest RAM is writable: no KVM_MEM_READONLY)",
+		      region.flags, 0);
 	ASSERT(vm.slots[0].host != NULL, "vm->slots[0].host is NULL");
 	for (i = 0; i < GUEST_RAM_SIZE; i++)
 		if (vm.slots[0].host[i] != 0)
@@ -160,18 +165,23 @@ static void test_memory_follows_page_size(void)
 {
 	struct kvm_userspace_memory_region region;
 	struct vm vm = VM_EMPTY;
+	long page = sysconf(_SC_PAGESIZE);
 	int ret;
 
-	/* Pretend to be a Raspberry Pi 5: 16 KiB pages. */
-	inject_page_size(16384);
+	/* Pretend to be a Raspberry Pi 5: 16 KiB pages (unless this host's
+	 * pages are larger already). */
+	if (page < 16384) {
+		page = 16384;
+		inject_page_size(page);
+	}
 	open_and_create(&vm);
 	ret = first_add_memory(&vm, 0, 0x1000);
-	ASSERT(ret >= 0, "first_add_memory(0, 0x1000) with 16 KiB pages returned %d: %s",
-	       ret, kit_last_error());
+	ASSERT(ret >= 0, "first_add_memory(0, 0x1000) with %ld-byte pages returned %d: %s",
+	       page, ret, kit_last_error());
 	ASSERT(inject_last_memory_region(&region), "no KVM_SET_USER_MEMORY_REGION was made");
-	EXPECT_EQ_U64("memory_size for 0x1000 bytes on a 16 KiB-page host (a whole page)",
-		      region.memory_size, 0x4000);
-	EXPECT_EQ_U64("vm->slots[0].size", vm.slots[0].size, 0x4000);
+	EXPECT_EQ_U64("memory_size for 0x1000 bytes with 16 KiB pages (one whole page)",
+		      region.memory_size, (uint64_t)page);
+	EXPECT_EQ_U64("vm->slots[0].size", vm.slots[0].size, (uint64_t)page);
 	vm_destroy(&vm);
 }
 
@@ -201,13 +211,15 @@ static void test_unaligned_slot_refused(void)
 static void test_overlapping_slot_refused(void)
 {
 	struct vm vm = VM_EMPTY;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	int ret;
 
+	/* [0, 4 pages), then [2 pages, 6 pages): aligned, but overlapping. */
 	open_and_create(&vm);
-	ret = first_add_memory(&vm, 0, 0x10000);
-	ASSERT(ret >= 0, "first_add_memory(0, 0x10000) returned %d: %s", ret, kit_last_error());
-	ret = first_add_memory(&vm, 0x8000, 0x10000);
-	EXPECT_EQ_INT("first_add_memory(0x8000, 0x10000) over the slot at [0, 0x10000)", ret,
+	ret = first_add_memory(&vm, 0, 4 * page);
+	ASSERT(ret >= 0, "first_add_memory(0, 4 pages) returned %d: %s", ret, kit_last_error());
+	ret = first_add_memory(&vm, 2 * page, 4 * page);
+	EXPECT_EQ_INT("first_add_memory() of 4 pages at page 2, over a slot of pages 0-3", ret,
 		      -EEXIST);
 	EXPECT_EQ_U64("vm->nslots after a refused slot", vm.nslots, 1);
 	if (ret < 0)
@@ -321,6 +333,89 @@ static void test_output_arrives_exactly(void)
 	free(out.output);
 }
 
+/* Made-up exits, the kind a VT-x laptop produces for `rep outsb`/`outw`. */
+static size_t pio_data_offset(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE); /* x86: the page after kvm_run */
+}
+
+static void fake_out_bytes(struct kvm_run *run)
+{
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = KVM_EXIT_IO_OUT;
+	run->io.port = GUEST_SERIAL_PORT;
+	run->io.size = 1;
+	run->io.count = 3;
+	run->io.data_offset = pio_data_offset();
+	memcpy((char *)run + run->io.data_offset, "abc", 3);
+}
+
+static void fake_out_words(struct kvm_run *run)
+{
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = KVM_EXIT_IO_OUT;
+	run->io.port = GUEST_SERIAL_PORT;
+	run->io.size = 2;
+	run->io.count = 2;
+	run->io.data_offset = pio_data_offset();
+	memcpy((char *)run + run->io.data_offset, "wxyz", 4);
+}
+
+static void fake_in_byte(struct kvm_run *run)
+{
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = KVM_EXIT_IO_IN;
+	run->io.port = GUEST_SERIAL_PORT;
+	run->io.size = 1;
+	run->io.count = 1;
+	run->io.data_offset = pio_data_offset();
+}
+
+/* Run `fake` as the first exit, then the real hello guest. */
+static struct run_outcome run_with_fake_exit(void (*fake)(struct kvm_run *run))
+{
+	struct guest_image image = GUEST_IMAGE(hello);
+	struct vm vm = VM_EMPTY;
+	struct vcpu cpu = VCPU_EMPTY;
+	struct run_outcome out = { 0 };
+	FILE *serial;
+
+	build_vm(&vm, &cpu, &image);
+	serial = open_memstream(&out.output, &out.output_len);
+	ASSERT(serial != NULL, "open_memstream failed");
+	inject_fake_exit(cpu.run, fake);
+	out.ret = first_run(&cpu, serial, RUN_TIMEOUT_MS);
+	fclose(serial);
+	printf("first_run() after a made-up exit returned %d%s%s\n", out.ret,
+	       out.ret < 0 ? ": " : "", out.ret < 0 ? kit_last_error() : "");
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+	return out;
+}
+
+static void test_output_sizes_and_counts(void)
+{
+	static const char hello[] = GUEST_HELLO_TEXT;
+	char expected[256];
+	struct run_outcome out;
+
+	/* count 3 of size 1: `rep outsb` on a VT-x machine. */
+	out = run_with_fake_exit(fake_out_bytes);
+	snprintf(expected, sizeof(expected), "abc%s", hello);
+	EXPECT_EQ_INT("first_run() after an out of 3 bytes (size 1, count 3)", out.ret, 0);
+	EXPECT_BYTES("serial output: the 3 bytes, then the guest's line", out.output,
+		     out.output_len, expected, strlen(expected));
+	free(out.output);
+
+	/* count 2 of size 2: `rep outsw`. */
+	out = run_with_fake_exit(fake_out_words);
+	snprintf(expected, sizeof(expected), "wxyz%s", hello);
+	EXPECT_EQ_INT("first_run() after an out of 2 words (size 2, count 2)", out.ret, 0);
+	EXPECT_BYTES("serial output: the 4 bytes, then the guest's line", out.output,
+		     out.output_len, expected, strlen(expected));
+	free(out.output);
+}
+
 static void test_run_ends_at_halt(void)
 {
 	struct guest_image image = GUEST_IMAGE(halt_twice);
@@ -373,16 +468,58 @@ static void test_other_port_refused(void)
 	EXPECT_BYTES("serial output (a write elsewhere is not serial output)", out.output,
 		     out.output_len, "", 0);
 	free(out.output);
+
+	/* An `in` from the serial port: a read, not output. */
+	out = run_with_fake_exit(fake_in_byte);
+	expect_unexpected_exit("hello guest after an `in` from the serial port", &out,
+			       "KVM_EXIT_IO");
+	EXPECT_BYTES("serial output (an `in` is not output)", out.output, out.output_len, "", 0);
+	free(out.output);
 }
 
 static void test_watchdog_stops_guest(void)
 {
 	struct guest_image image = GUEST_IMAGE(spin);
-	struct run_outcome out = run_image(&image, 300);
+	struct run_outcome out;
+	struct kvm_run *armed_run = NULL;
+	unsigned armed_ms = 0;
 
+	out = run_image(&image, 300);
 	EXPECT_EQ_INT("first_run() with a guest in an endless loop, 300 ms limit", out.ret,
 		      -ETIMEDOUT);
+	EXPECT(inject_watchdog_arms(&armed_run, &armed_ms) >= 1,
+	       "first_run() never called watchdog_arm()");
+	EXPECT_EQ_U64("the timeout given to watchdog_arm() (first_run's timeout_ms)",
+		      armed_ms, 300);
+	EXPECT(armed_run != NULL, "watchdog_arm() was given no kvm_run: then it cannot set "
+	       "immediate_exit, and a signal just before KVM_RUN is lost");
 	free(out.output);
+}
+
+static void test_watchdog_race(void)
+{
+	struct guest_image image = GUEST_IMAGE(spin);
+	struct vm vm = VM_EMPTY;
+	struct vcpu cpu = VCPU_EMPTY;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *serial;
+	int ret;
+
+	/* The watchdog fires between arming and KVM_RUN. Only its
+	 * immediate_exit flag can stop the KVM_RUN that follows: if the flag
+	 * is not set, the guest spins until this test's time limit. */
+	build_vm(&vm, &cpu, &image);
+	serial = open_memstream(&text, &len);
+	ASSERT(serial != NULL, "open_memstream failed");
+	inject_signal_before_run(SIGALRM);
+	ret = first_run(&cpu, serial, 60000);
+	fclose(serial);
+	EXPECT_EQ_INT("first_run() when the watchdog fires just before KVM_RUN", ret,
+		      -ETIMEDOUT);
+	free(text);
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
 }
 
 static void test_kvm_run_error_reported(void)
@@ -454,6 +591,10 @@ static const struct grade_test tests[] = {
 	  3, GRADE_NEEDS_KVM, test_output_arrives_exactly,
 	  "Section 8.1: for each output exit, write the bytes at (char *)run + "
 	  "run->io.data_offset (size x count) to `serial`, then KVM_RUN again." },
+	{ "output_sizes_and_counts", "an output exit of several bytes (size x count) prints them all",
+	  1, GRADE_NEEDS_KVM, test_output_sizes_and_counts,
+	  "Section 8.1: an `out` exit carries run->io.count elements of run->io.size bytes "
+	  "each (on VT-x, `rep outsb` gives count > 1)." },
 	{ "run_ends_at_halt", "the run ends at the guest's halt",
 	  2, GRADE_NEEDS_KVM, test_run_ends_at_halt,
 	  "Section 8.2: the halt exit ends the run with 0; do not call KVM_RUN again." },
@@ -461,14 +602,18 @@ static const struct grade_test tests[] = {
 	  2, GRADE_NEEDS_KVM, test_unexpected_exit_named,
 	  "Section 8.4: any other exit returns a negative errno with "
 	  "kvm_exit_name(run->exit_reason) in the message." },
-	{ "other_port_refused", "output to another port is an unexpected exit, not serial output",
+	{ "other_port_refused", "only output to the serial port is serial output",
 	  1, GRADE_NEEDS_KVM, test_other_port_refused,
-	  "Section 8.1: check the port and direction before treating an exit as "
-	  "serial output." },
+	  "Section 8.1: check the port and the direction (an `in` is a read) before "
+	  "treating an exit as serial output." },
 	{ "watchdog_stops_guest", "a guest that never halts is stopped by the watchdog",
 	  2, GRADE_NEEDS_KVM, test_watchdog_stops_guest,
 	  "Section 8.3: arm the watchdog; when KVM_RUN fails with EINTR and "
 	  "watchdog_fired(), return -ETIMEDOUT instead of running again.", 8 },
+	{ "watchdog_race", "a watchdog that fires just before KVM_RUN still stops the guest",
+	  1, GRADE_NEEDS_KVM, test_watchdog_race,
+	  "Section 8.3: pass cpu->run to watchdog_arm(), so its signal handler can set "
+	  "immediate_exit and the next KVM_RUN returns EINTR at once.", 6 },
 	{ "kvm_run_error_reported", "a failing KVM_RUN is reported, not ignored",
 	  2, GRADE_NEEDS_KVM, test_kvm_run_error_reported,
 	  "Section 8.3: check KVM_RUN's return value; when it is -1, run->exit_reason "

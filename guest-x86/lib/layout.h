@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * layout.h - the memory of the kit's 64-bit x86 guests (lessons 02 on),
+ * shared by the guests, their linker script and the host.
+ *
+ *   0x0000_0000  +------------------------+
+ *                | (unused)               |
+ *   0x0000_1000  | PML4                   |  page tables, built by the host:
+ *   0x0000_2000  | PDPT                   |  the first 1 GiB identity-mapped
+ *   0x0000_3000  | PD (512 x 2 MiB)       |  with 2 MiB pages
+ *   0x0000_4000  | GDT                    |
+ *   0x0010_0000  | the guest's ELF image  |  linked here (guest.ld)
+ *       ...      | ... its stack at the   |
+ *   0x0040_0000  +--- top of RAM ---------+  4 MiB of RAM in all
+ *       ...        mapped but no memory: a guest access here is an MMIO exit
+ *   0x4000_0000    not even mapped: an access here is a page fault
+ */
+#ifndef GUEST_X86_LAYOUT_H
+#define GUEST_X86_LAYOUT_H
+
+#define LM_RAM_GPA        0x0
+#define LM_RAM_SIZE       0x400000     /* 4 MiB */
+#define LM_PML4_GPA       0x1000
+#define LM_PDPT_GPA       0x2000
+#define LM_PD_GPA         0x3000
+#define LM_GDT_GPA        0x4000
+#define LM_IMAGE_GPA      0x100000     /* where guest.ld links the guests */
+#define LM_STACK_TOP      LM_RAM_SIZE  /* the stack grows down from the top */
+#define LM_MAPPED_SIZE    0x40000000   /* 1 GiB identity-mapped */
+
+/* Guest addresses the broken guests of lesson 02 use on purpose. */
+#define LM_UNBACKED_ADDR  0x20000000   /* mapped, but no memory there */
+
+#define LM_SERIAL_PORT    0x3f8
+
+#endif

@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * checks_x86_64.c - lesson 02's graded checks (given; read, do not change).
+ *
+ * They call your functions, then look for themselves: at guest memory, at
+ * the page tables (walked here, independently), at the registers KVM
+ * holds, and at what real C guests print and do.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "c_guests.h"
+#include "grade/grade.h"
+#include "guest_image.h"
+#include "layout.h"
+#include "arch/x86_64.h"
+
+GUEST_IMAGE_DECLARE(hello);
+GUEST_IMAGE_DECLARE(control_regs);
+GUEST_IMAGE_DECLARE(wild_pointer);
+GUEST_IMAGE_DECLARE(jump_unmapped);
+GUEST_IMAGE_DECLARE(zero_stack);
+GUEST_IMAGE_DECLARE(zero_stack32);
+
+#define RUN_TIMEOUT_MS 5000
+
+/* A VM with the lesson's RAM, made by the core (not graded here). */
+static void new_vm(struct vm *vm)
+{
+	ASSERT(vm_create(vm) == 0, "vm_create: %s", kit_last_error());
+	ASSERT(vm_add_memory(vm, LM_RAM_GPA, LM_RAM_SIZE, 0) >= 0, "vm_add_memory: %s",
+	       kit_last_error());
+}
+
+static void new_vcpu(struct vm *vm, struct vcpu *cpu)
+{
+	ASSERT(vcpu_create(vm, cpu, 0) == 0, "vcpu_create: %s", kit_last_error());
+}
+
+struct outcome {
+	int ret;
+	char *output;
+	size_t len;
+};
+
+/* Boot `image` with your steps and run it with the core's run loop. */
+static struct outcome boot_and_run(const struct guest_image *image, struct vm *vm,
+				   struct vcpu *cpu)
+{
+	struct outcome o = { 0 };
+	struct run_loop loop = { .timeout_ms = RUN_TIMEOUT_MS };
+	int ret;
+
+	ret = lm_boot(vm, cpu, image->bytes, image->size);
+	ASSERT(ret == 0, "booting the %s guest with your steps failed (%d): %s", image->name,
+	       ret, kit_last_error());
+	loop.console = open_memstream(&o.output, &o.len);
+	ASSERT(loop.console != NULL, "open_memstream failed");
+	o.ret = vcpu_run_loop(cpu, &loop);
+	fclose(loop.console);
+	printf("%s: run ended with %d%s%s; output:\n%s\n", image->name, o.ret,
+	       o.ret ? ": " : "", o.ret ? kit_last_error() : "", o.output);
+	return o;
+}
+
+/* ---- 2. Load the ELF ------------------------------------------------- */
+
+static void test_elf_loaded(void)
+{
+	struct guest_image image = GUEST_IMAGE(hello);
+	const Elf64_Ehdr *eh = (const void *)image.bytes;
+	const Elf64_Phdr *ph = (const void *)(image.bytes + eh->e_phoff);
+	uint64_t entry = 0;
+	struct vm vm;
+	unsigned i;
+	int ret;
+
+	new_vm(&vm);
+	ret = lm_load_elf(&vm, image.bytes, image.size, &entry);
+	ASSERT(ret == 0, "lm_load_elf(hello) returned %d: %s", ret, kit_last_error());
+	EXPECT_EQ_U64("the entry point returned", entry, eh->e_entry);
+	for (i = 0; i < eh->e_phnum; i++) {
+		const uint8_t *at;
+
+		if (ph[i].p_type != PT_LOAD || ph[i].p_filesz == 0)
+			continue;
+		at = guest_ptr(&vm, ph[i].p_paddr, ph[i].p_filesz);
+		ASSERT(at != NULL, "segment %u outside guest memory", i);
+		EXPECT_BYTES("a loaded segment's bytes in guest memory", at, ph[i].p_filesz,
+			     image.bytes + ph[i].p_offset, ph[i].p_filesz);
+	}
+	vm_destroy(&vm);
+}
+
+/* A copy of the hello ELF with one thing broken by `breakit`. */
+struct bad_elf {
+	const char *what;           /* what is wrong, in words */
+	const char *needle;         /* a word the error message must contain */
+	void (*breakit)(uint8_t *elf, size_t *size);
+};
+
+static Elf64_Ehdr *ehdr(uint8_t *elf) { return (Elf64_Ehdr *)elf; }
+static Elf64_Phdr *phdr0(uint8_t *elf)
+{
+	Elf64_Phdr *ph = (Elf64_Phdr *)(elf + ehdr(elf)->e_phoff);
+	unsigned i;
+
+	for (i = 0; i < ehdr(elf)->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD)
+			return &ph[i];
+	return ph;
+}
+static void bad_magic(uint8_t *e, size_t *s) { (void)s; e[1] = 'X'; }
+static void bad_class(uint8_t *e, size_t *s) { (void)s; e[EI_CLASS] = ELFCLASS32; }
+static void bad_machine(uint8_t *e, size_t *s) { (void)s; ehdr(e)->e_machine = EM_RISCV; }
+static void truncated(uint8_t *e, size_t *s) { (void)e; *s = 40; }
+static void phdrs_past_end(uint8_t *e, size_t *s) { ehdr(e)->e_phoff = *s - 8; }
+static void phnum_overflow(uint8_t *e, size_t *s) { (void)s; ehdr(e)->e_phnum = 0xffff; }
+static void segment_past_file(uint8_t *e, size_t *s) { phdr0(e)->p_offset = *s - 16; }
+static void offset_overflow(uint8_t *e, size_t *s)
+{
+	(void)s;
+	phdr0(e)->p_offset = UINT64_MAX - 8; /* offset + size wraps around */
+}
+static void segment_outside_ram(uint8_t *e, size_t *s)
+{
+	(void)s;
+	phdr0(e)->p_paddr = LM_RAM_SIZE - 0x100; /* runs past the end of RAM */
+}
+static void memsz_wraps(uint8_t *e, size_t *s)
+{
+	(void)s;
+	phdr0(e)->p_memsz = UINT64_MAX - 0x1000; /* paddr + memsz wraps */
+}
+static void filesz_above_memsz(uint8_t *e, size_t *s)
+{
+	(void)s;
+	phdr0(e)->p_memsz = phdr0(e)->p_filesz - 1;
+}
+static void entry_outside(uint8_t *e, size_t *s) { (void)s; ehdr(e)->e_entry = 0x3000; }
+
+static const struct bad_elf bad_elves[] = {
+	{ "not an ELF file (bad magic)", "magic", bad_magic },
+	{ "a 32-bit ELF", "class", bad_class },
+	{ "an ELF for RISC-V", "machine", bad_machine },
+	{ "a file cut to 40 bytes", "header", truncated },
+	{ "program headers past the end of the file", "program header", phdrs_past_end },
+	{ "65535 program headers", "program header", phnum_overflow },
+	{ "a segment past the end of the file", "end of the", segment_past_file },
+	{ "a segment whose file offset + size overflows", "end of the", offset_overflow },
+	{ "a segment outside guest RAM", "guest memory", segment_outside_ram },
+	{ "a segment whose address + size overflows", "guest memory", memsz_wraps },
+	{ "a segment with more bytes in the file than in memory", "file", filesz_above_memsz },
+	{ "an entry point outside the code", "entry", entry_outside },
+};
+
+static void test_malformed_elf_refused(void)
+{
+	struct guest_image image = GUEST_IMAGE(hello);
+	uint8_t *copy = malloc(image.size);
+	struct vm vm;
+	unsigned i;
+
+	ASSERT(copy != NULL, "out of memory");
+	new_vm(&vm);
+	for (i = 0; i < sizeof(bad_elves) / sizeof(bad_elves[0]); i++) {
+		const struct bad_elf *b = &bad_elves[i];
+		const uint8_t *ram = guest_ptr(&vm, LM_IMAGE_GPA, 0x1000);
+		uint64_t entry = 0;
+		size_t size = image.size, j;
+		int ret;
+
+		memcpy(copy, image.bytes, image.size);
+		b->breakit(copy, &size);
+		kit_clear_error();
+		ret = lm_load_elf(&vm, copy, size, &entry);
+		if (!EXPECT(ret < 0, "%s: lm_load_elf() should fail, but returned %d", b->what, ret))
+			continue;
+		if (ret == -ENOSYS)
+			FAIL("%s: %s", b->what, kit_last_error());
+		EXPECT(strstr(kit_last_error(), b->needle) != NULL,
+		       "%s: the message should say what is wrong (mention \"%s\"), got \"%s\"",
+		       b->what, b->needle, kit_last_error());
+		for (j = 0; j < 0x1000; j++)
+			if (ram[j] != 0)
+				FAIL("%s: a refused image must not change guest memory, but byte "
+				     "0x%llx is 0x%02x", b->what,
+				     (unsigned long long)(LM_IMAGE_GPA + j), ram[j]);
+	}
+	free(copy);
+	vm_destroy(&vm);
+}
+
+/* ---- 3. Page tables -------------------------------------------------- */
+
+/* Walk the guest's page tables ourselves; -1 if `va` is not mapped. */
+static int64_t translate(struct vm *vm, uint64_t va, bool *large)
+{
+	uint64_t table = LM_PML4_GPA, entry = 0;
+	static const int shifts[] = { 39, 30, 21, 12 };
+	int level;
+
+	*large = false;
+	for (level = 0; level < 4; level++) {
+		const uint64_t *t = guest_ptr(vm, table, 4096);
+
+		if (!t)
+			return -1;
+		entry = t[(va >> shifts[level]) & 0x1ff];
+		if (!(entry & X86_PTE_PRESENT))
+			return -1;
+		if (level == 2 && (entry & X86_PTE_PS)) {
+			*large = true;
+			return (int64_t)((entry & X86_PTE_ADDR_MASK & ~0x1fffffULL) | (va & 0x1fffff));
+		}
+		table = entry & X86_PTE_ADDR_MASK;
+	}
+	return (int64_t)(table | (va & 0xfff));
+}
+
+static void test_page_tables_identity(void)
+{
+	static const uint64_t probes[] = {
+		0x0, 0x1000, LM_IMAGE_GPA, LM_IMAGE_GPA + 0x1234, LM_STACK_TOP - 8,
+		0x200000, 0x3ff000, LM_UNBACKED_ADDR, LM_MAPPED_SIZE - 1,
+	};
+	struct vm vm;
+	unsigned i;
+	int ret;
+
+	new_vm(&vm);
+	ret = lm_build_page_tables(&vm);
+	ASSERT(ret == 0, "lm_build_page_tables() returned %d: %s", ret, kit_last_error());
+	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		bool large;
+		int64_t pa = translate(&vm, probes[i], &large);
+
+		if (!EXPECT(pa >= 0, "virtual 0x%llx is not mapped; the first 1 GiB must be",
+			    (unsigned long long)probes[i]))
+			continue;
+		EXPECT_EQ_U64("the physical address of a virtual one (identity mapping)", pa,
+			      probes[i]);
+		EXPECT(large, "virtual 0x%llx is not mapped by a 2 MiB page (PS bit in the PD entry)",
+		       (unsigned long long)probes[i]);
+	}
+	{
+		bool large;
+
+		EXPECT(translate(&vm, LM_MAPPED_SIZE, &large) < 0,
+		       "virtual 0x%llx (1 GiB) should not be mapped", (unsigned long long)LM_MAPPED_SIZE);
+	}
+	vm_destroy(&vm);
+}
+
+/* ---- 4. Long mode ---------------------------------------------------- */
+
+static void test_long_mode_registers(void)
+{
+	struct kvm_sregs s;
+	struct vm vm;
+	struct vcpu cpu;
+	const uint64_t *gdt;
+	uint64_t cs_desc;
+	int ret;
+
+	new_vm(&vm);
+	new_vcpu(&vm, &cpu);
+	ret = lm_enter_long_mode(&cpu);
+	ASSERT(ret == 0, "lm_enter_long_mode() returned %d: %s", ret, kit_last_error());
+	ASSERT(ioctl(cpu.fd, KVM_GET_SREGS, &s) == 0, "KVM_GET_SREGS failed");
+	EXPECT(s.cr0 & X86_CR0_PE, "CR0.PE (protection) is not set: cr0=0x%llx", s.cr0);
+	EXPECT(s.cr0 & X86_CR0_PG, "CR0.PG (paging) is not set: cr0=0x%llx", s.cr0);
+	EXPECT(s.cr4 & X86_CR4_PAE, "CR4.PAE is not set: cr4=0x%llx", s.cr4);
+	EXPECT(s.efer & X86_EFER_LME, "EFER.LME is not set: efer=0x%llx", s.efer);
+	EXPECT(s.efer & X86_EFER_LMA, "EFER.LMA is not set: efer=0x%llx", s.efer);
+	EXPECT_EQ_U64("CR3 (the PML4's guest physical address)", s.cr3 & X86_PTE_ADDR_MASK,
+		      LM_PML4_GPA);
+	EXPECT_EQ_U64("CS.L (64-bit code)", s.cs.l, 1);
+	EXPECT_EQ_U64("CS.D/B (must be 0 with CS.L)", s.cs.db, 0);
+	EXPECT_EQ_U64("CS.present", s.cs.present, 1);
+	EXPECT(s.cs.s == 1 && (s.cs.type & 0x8), "CS must be a code segment (S=1, type 8-15), "
+	       "got s=%u type=%u", s.cs.s, s.cs.type);
+	EXPECT(s.ss.present && s.ss.s && (s.ss.type & 0xa) == 0x2,
+	       "SS must be a present, writable data segment (type 2 or 3), got present=%u "
+	       "type=%u", s.ss.present, s.ss.type);
+	EXPECT(s.ds.present && s.ds.s && !(s.ds.type & 0x8),
+	       "DS must be a present data segment, got present=%u type=%u", s.ds.present,
+	       s.ds.type);
+	/* The GDT in guest memory must describe the same CS. */
+	EXPECT(s.gdt.limit >= s.cs.selector + 7, "the GDT (limit %u) has no entry for CS's "
+	       "selector 0x%x", s.gdt.limit, s.cs.selector);
+	gdt = guest_ptr(&vm, s.gdt.base, (uint64_t)s.gdt.limit + 1);
+	if (EXPECT(gdt != NULL, "the GDT at 0x%llx is not in guest memory",
+		   (unsigned long long)s.gdt.base) && s.gdt.limit >= s.cs.selector + 7) {
+		cs_desc = gdt[s.cs.selector >> 3];
+		EXPECT((cs_desc >> 47) & 1, "the GDT entry for CS (0x%016llx) is not present",
+		       (unsigned long long)cs_desc);
+		EXPECT((cs_desc >> 53) & 1, "the GDT entry for CS (0x%016llx) has L=0: not 64-bit",
+		       (unsigned long long)cs_desc);
+	}
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+}
+
+/* ---- 5. CPUID -------------------------------------------------------- */
+
+static void test_cpuid_configured(void)
+{
+	struct vm vm;
+	struct vcpu cpu;
+	struct kvm_cpuid2 *c;
+	bool lm = false;
+	unsigned i;
+	int ret;
+
+	new_vm(&vm);
+	new_vcpu(&vm, &cpu);
+	ret = lm_setup_cpuid(&cpu);
+	ASSERT(ret == 0, "lm_setup_cpuid() returned %d: %s", ret, kit_last_error());
+	c = calloc(1, sizeof(*c) + 512 * sizeof(c->entries[0]));
+	ASSERT(c != NULL, "out of memory");
+	c->nent = 512;
+	ASSERT(ioctl(cpu.fd, KVM_GET_CPUID2, c) == 0, "KVM_GET_CPUID2 failed");
+	EXPECT(c->nent > 1, "the vCPU has %u CPUID entries: KVM_SET_CPUID2 was not called "
+	       "with KVM's supported entries", c->nent);
+	for (i = 0; i < c->nent; i++)
+		if (c->entries[i].function == 0x80000001 && (c->entries[i].edx & (1u << 29)))
+			lm = true;
+	EXPECT(lm, "CPUID 0x80000001 EDX bit 29 (long mode) is not set for the guest");
+	free(c);
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+}
+
+/* ---- 6. Entry state -------------------------------------------------- */
+
+static void test_entry_state(void)
+{
+	struct kvm_regs r;
+	struct vm vm;
+	struct vcpu cpu;
+	int ret;
+
+	new_vm(&vm);
+	new_vcpu(&vm, &cpu);
+	ret = lm_set_entry(&cpu, 0x101234, LM_STACK_TOP);
+	ASSERT(ret == 0, "lm_set_entry() returned %d: %s", ret, kit_last_error());
+	ASSERT(ioctl(cpu.fd, KVM_GET_REGS, &r) == 0, "KVM_GET_REGS failed");
+	EXPECT_EQ_U64("RIP", r.rip, 0x101234);
+	EXPECT_EQ_U64("RSP", r.rsp, LM_STACK_TOP);
+	EXPECT_EQ_U64("RFLAGS", r.rflags, X86_RFLAGS_RESERVED1);
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+}
+
+/* ---- 7. A C guest runs ----------------------------------------------- */
+
+static void test_c_guest_runs(void)
+{
+	static const char expected[] = "Hello from 64-bit C!\n"
+				       "fib(90) = 2880067194370816120\n"
+				       "primes below 10000: 1229\n";
+	struct guest_image image = GUEST_IMAGE(hello);
+	struct vm vm;
+	struct vcpu cpu;
+	struct outcome o = boot_and_run(&image, &vm, &cpu);
+
+	EXPECT_EQ_INT("the run of the hello guest", o.ret, 0);
+	EXPECT_BYTES("what the guest printed", o.output, o.len, expected, sizeof(expected) - 1);
+	free(o.output);
+}
+
+/* The value after "name=" in the guest's output, or false. */
+static bool reported(const char *output, const char *name, uint64_t *value)
+{
+	const char *p = strstr(output, name);
+
+	if (!p)
+		return false;
+	*value = strtoull(p + strlen(name), NULL, 0);
+	return true;
+}
+
+static void test_control_registers_seen(void)
+{
+	struct guest_image image = GUEST_IMAGE(control_regs);
+	struct kvm_sregs s;
+	struct vm vm;
+	struct vcpu cpu;
+	struct outcome o = boot_and_run(&image, &vm, &cpu);
+	uint64_t cr0, cr4, efer, edx;
+
+	EXPECT_EQ_INT("the run of the control_regs guest", o.ret, 0);
+	ASSERT(o.output != NULL, "no output");
+	ASSERT(ioctl(cpu.fd, KVM_GET_SREGS, &s) == 0, "KVM_GET_SREGS failed");
+	if (EXPECT(reported(o.output, "cr0=", &cr0), "the guest did not report CR0"))
+		EXPECT_EQ_U64("CR0 as the guest read it, vs KVM_GET_SREGS", cr0, s.cr0);
+	if (EXPECT(reported(o.output, "cr4=", &cr4), "the guest did not report CR4"))
+		EXPECT_EQ_U64("CR4 as the guest read it, vs KVM_GET_SREGS", cr4, s.cr4);
+	if (EXPECT(reported(o.output, "efer=", &efer), "the guest did not report EFER"))
+		EXPECT_EQ_U64("EFER as the guest read it, vs KVM_GET_SREGS", efer, s.efer);
+	EXPECT(strstr(o.output, "cpuid.0.vendor=\n") == NULL && strstr(o.output, "cpuid.0.vendor="),
+	       "the guest's CPUID shows no vendor: was KVM_SET_CPUID2 called?");
+	if (EXPECT(reported(o.output, "cpuid.80000001.edx=", &edx), "no CPUID report"))
+		EXPECT(edx & (1u << 29), "the guest's CPUID says no long mode (edx=0x%llx)",
+		       (unsigned long long)edx);
+	free(o.output);
+}
+
+/* ---- 8. Crash reports ------------------------------------------------ */
+
+static void report_after(struct vcpu *cpu, struct crash_report *r)
+{
+	int ret;
+
+	memset(r, 0xa5, sizeof(*r)); /* garbage: every field must be filled */
+	ret = lm_crash_report(cpu, r);
+	ASSERT(ret == 0, "lm_crash_report() returned %d: %s", ret, kit_last_error());
+	lm_crash_print(r, stdout);
+}
+
+/* The report must agree with what the vCPU really holds. */
+static void expect_report_matches(struct vcpu *cpu, const struct crash_report *r)
+{
+	struct kvm_regs regs;
+	const uint8_t *code;
+
+	ASSERT(ioctl(cpu->fd, KVM_GET_REGS, &regs) == 0, "KVM_GET_REGS failed");
+	EXPECT_EQ_U64("report.exit_reason", r->exit_reason, cpu->run->exit_reason);
+	EXPECT(r->exit_name && (uintptr_t)r->exit_name != (uintptr_t)0xa5a5a5a5a5a5a5a5ULL &&
+	       strcmp(r->exit_name, kvm_exit_name(cpu->run->exit_reason)) == 0,
+	       "report.exit_name should be \"%s\"", kvm_exit_name(cpu->run->exit_reason));
+	EXPECT_EQ_U64("report.rip", r->rip, regs.rip);
+	EXPECT_EQ_U64("report.rsp", r->rsp, regs.rsp);
+	EXPECT_EQ_U64("report.regs[0] (rax)", r->regs[0], regs.rax);
+	EXPECT_EQ_U64("report.regs[3] (rdx)", r->regs[3], regs.rdx);
+	EXPECT_EQ_U64("report.regs[15] (r15)", r->regs[15], regs.r15);
+	code = guest_ptr(cpu->vm, regs.rip, 1);
+	if (code) {
+		size_t avail = 1;
+
+		while (avail < CRASH_CODE_BYTES && guest_ptr(cpu->vm, regs.rip, avail + 1))
+			avail++;
+		EXPECT_EQ_U64("report.code_len (bytes of RAM at RIP, up to 16)", r->code_len, avail);
+		if (r->code_len == avail)
+			EXPECT_BYTES("report.code (the bytes at RIP)", r->code, r->code_len, code,
+				     avail);
+	} else {
+		EXPECT_EQ_U64("report.code_len when RIP is outside guest memory", r->code_len, 0);
+	}
+}
+
+static void test_wild_pointer_diagnosed(void)
+{
+	struct guest_image image = GUEST_IMAGE(wild_pointer);
+	struct crash_report r;
+	struct vm vm;
+	struct vcpu cpu;
+	struct outcome o = boot_and_run(&image, &vm, &cpu);
+
+	EXPECT(o.ret < 0, "the wild_pointer guest's run should fail");
+	EXPECT_EQ_U64("the exit (a write where there is no memory)", cpu.run->exit_reason,
+		      KVM_EXIT_MMIO);
+	report_after(&cpu, &r);
+	expect_report_matches(&cpu, &r);
+	EXPECT(r.has_fault_address == true, "report.has_fault_address should be true for an "
+	       "MMIO exit");
+	EXPECT_EQ_U64("report.fault_address", r.fault_address, LM_UNBACKED_ADDR);
+	EXPECT(r.fault_is_write == true, "report.fault_is_write should be true");
+	free(o.output);
+}
+
+static void test_jump_unmapped_diagnosed(void)
+{
+	struct guest_image image = GUEST_IMAGE(jump_unmapped);
+	struct crash_report r;
+	struct vm vm;
+	struct vcpu cpu;
+	struct outcome o = boot_and_run(&image, &vm, &cpu);
+
+	EXPECT(o.ret < 0, "the jump_unmapped guest's run should fail");
+	report_after(&cpu, &r);
+	expect_report_matches(&cpu, &r);
+	EXPECT_EQ_U64("report.rip (the address jumped to)", r.rip, LM_UNBACKED_ADDR + 0x1000);
+	EXPECT(r.has_fault_address == false || r.fault_address == LM_UNBACKED_ADDR + 0x1000,
+	       "report.fault_address 0x%llx: there was no data access",
+	       (unsigned long long)r.fault_address);
+	free(o.output);
+}
+
+static void test_zero_stack_diagnosed(void)
+{
+	struct guest_image image = GUEST_IMAGE(zero_stack);
+	struct crash_report r;
+	struct vm vm;
+	struct vcpu cpu;
+	struct outcome o = boot_and_run(&image, &vm, &cpu);
+
+	EXPECT(o.ret < 0, "the zero_stack guest's run should fail");
+	EXPECT_EQ_U64("the exit (a page fault with no handler)", cpu.run->exit_reason,
+		      KVM_EXIT_SHUTDOWN);
+	report_after(&cpu, &r);
+	expect_report_matches(&cpu, &r);
+	EXPECT_EQ_U64("report.rsp", r.rsp, 0);
+	EXPECT(r.has_fault_address == false, "a shutdown has no MMIO fault address");
+	free(o.output);
+}
+
+static void test_zero_stack32_diagnosed(void)
+{
+	struct guest_image image = GUEST_IMAGE(zero_stack32);
+	struct run_loop loop = { .timeout_ms = RUN_TIMEOUT_MS };
+	struct crash_report r;
+	struct vm vm;
+	struct vcpu cpu;
+	unsigned i;
+	int ret;
+
+	/* The classic question's guest: 32-bit, flat, every register 0. */
+	new_vm(&vm);
+	new_vcpu(&vm, &cpu);
+	ASSERT(guest_write(&vm, LM_IMAGE_GPA, image.bytes, image.size) == 0, "load");
+	ASSERT(x86_setup_flat32(&cpu, LM_IMAGE_GPA, 0) == 0, "%s", kit_last_error());
+	ret = vcpu_run_loop(&cpu, &loop);
+	EXPECT(ret < 0, "the run should fail");
+	EXPECT_EQ_U64("the exit", cpu.run->exit_reason, KVM_EXIT_MMIO);
+	report_after(&cpu, &r);
+	expect_report_matches(&cpu, &r);
+	EXPECT_EQ_U64("report.fault_address (push with ESP = 0 writes just below 4 GiB)",
+		      r.fault_address, 0xfffffffc);
+	EXPECT(r.fault_is_write, "the push is a write");
+	/* (KVM completes the push it emulated, so RSP is 0xfffffffc now.) */
+	for (i = 0; i < 16; i++)
+		if (i != 6)
+			EXPECT_EQ_U64("a general register of this guest (all but RSP are zero)",
+				      r.regs[i], 0);
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+}
+
+static const struct grade_test tests[] = {
+	{ "elf_loaded", "an ELF guest is loaded and its entry point returned",
+	  2, GRADE_NEEDS_KVM, test_elf_loaded,
+	  "Section 2: call elf_load() and pass its entry point back." },
+	{ "malformed_elf_refused", "malformed ELF images are refused, saying what is wrong",
+	  3, GRADE_NEEDS_KVM, test_malformed_elf_refused,
+	  "Section 2: return elf_load()'s error as it is; never load an image it refused." },
+	{ "page_tables_identity", "the first 1 GiB is identity-mapped with 2 MiB pages",
+	  3, GRADE_NEEDS_KVM, test_page_tables_identity,
+	  "Section 3: PML4[0] -> PDPT, PDPT[0] -> PD, PD[i] = i * 2 MiB | P | RW | PS." },
+	{ "long_mode_registers", "CR0, CR4, EFER, CR3, the GDT and the segments are long mode's",
+	  3, GRADE_NEEDS_KVM, test_long_mode_registers,
+	  "Section 4: CR0.PE|PG, CR4.PAE, EFER.LME|LMA, CR3 = PML4, CS with L=1 D=0, and "
+	  "a GDT in memory that agrees." },
+	{ "cpuid_configured", "the guest's CPUID is KVM's supported set",
+	  2, GRADE_NEEDS_KVM, test_cpuid_configured,
+	  "Section 5: KVM_GET_SUPPORTED_CPUID on /dev/kvm, then KVM_SET_CPUID2 on the vCPU." },
+	{ "entry_state", "RIP, RSP and RFLAGS are set for the entry",
+	  1, GRADE_NEEDS_KVM, test_entry_state,
+	  "Section 6: KVM_SET_REGS with rip, rsp and rflags = 0x2." },
+	{ "c_guest_runs", "a C guest prints and computes a known value",
+	  3, GRADE_NEEDS_KVM, test_c_guest_runs,
+	  "Sections 2-6: if this fails alone, compare the guest's output with the expected." },
+	{ "control_registers_seen", "the guest sees the CR0, CR4, EFER and CPUID the host set",
+	  2, GRADE_NEEDS_KVM, test_control_registers_seen,
+	  "Sections 4 and 5: what the guest reads must be what KVM_GET_SREGS says." },
+	{ "wild_pointer_diagnosed", "a write to unbacked memory is diagnosed with its address",
+	  2, GRADE_NEEDS_KVM, test_wild_pointer_diagnosed,
+	  "Section 8: for KVM_EXIT_MMIO, the fault address is run->mmio.phys_addr." },
+	{ "jump_unmapped_diagnosed", "a jump to unbacked memory is diagnosed at its RIP",
+	  2, GRADE_NEEDS_KVM, test_jump_unmapped_diagnosed,
+	  "Section 8: RIP from KVM_GET_REGS; no code bytes when RIP is outside RAM." },
+	{ "zero_stack_diagnosed", "a 64-bit guest with a zero stack is diagnosed",
+	  2, GRADE_NEEDS_KVM, test_zero_stack_diagnosed,
+	  "Section 8: the report's registers come from KVM_GET_REGS." },
+	{ "zero_stack32_diagnosed", "the classic: exit 6 with zero registers, at 0xfffffffc",
+	  2, GRADE_NEEDS_KVM, test_zero_stack32_diagnosed,
+	  "Section 8: fault address from run->mmio.phys_addr; registers from KVM_GET_REGS." },
+};
+
+GRADE_MAIN("02-c-guests", tests)
