@@ -165,7 +165,8 @@ static const char *exit_advice(const struct kvm_run *run)
 	case KVM_EXIT_SHUTDOWN:
 		return "The guest triple-faulted: it raised an exception it had no "
 		       "way to handle (no IDT / vector table), e.g. ud2, a #GP or "
-		       "a page fault.";
+		       "a page fault. (On AMD CPUs KVM resets the vCPU at a "
+		       "shutdown, so the registers below may show the reset state.)";
 	case KVM_EXIT_FAIL_ENTRY:
 		return "The CPU refused to enter the guest: some register state is "
 		       "invalid for the mode the guest is in (segments, CR0/CR4/EFER).";
@@ -188,10 +189,11 @@ static void print_code_at_pc(struct vcpu *cpu, FILE *out)
 	uint8_t code[16];
 	const uint8_t *bytes;
 	char text[160];
+	static const char *const isa_names[] = { "16-bit", "32-bit", "64-bit", "AArch64" };
+	enum kit_isa isa;
 	size_t n, got;
-	int mode_bits;
 
-	if (arch_vcpu_pc(cpu, &pc, &pc_gpa, &mode_bits) < 0) {
+	if (arch_vcpu_pc(cpu, &pc, &pc_gpa, &isa) < 0) {
 		fprintf(out, "  instruction: (cannot read the program counter: %s)\n",
 			kit_last_error());
 		return;
@@ -212,9 +214,9 @@ static void print_code_at_pc(struct vcpu *cpu, FILE *out)
 			(unsigned long long)pc, (unsigned long long)pc_gpa);
 		return;
 	}
-	n = kit_disassemble(code, got, pc, mode_bits, text, sizeof(text));
-	fprintf(out, "  instruction at pc 0x%llx (guest physical 0x%llx, %d-bit): %s%s\n",
-		(unsigned long long)pc, (unsigned long long)pc_gpa, mode_bits, text,
+	n = kit_disassemble(code, got, pc, isa, text, sizeof(text));
+	fprintf(out, "  instruction at pc 0x%llx (guest physical 0x%llx, %s): %s%s\n",
+		(unsigned long long)pc, (unsigned long long)pc_gpa, isa_names[isa], text,
 		n ? "" : " (not decoded)");
 }
 

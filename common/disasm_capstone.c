@@ -9,7 +9,6 @@
 #include <capstone/capstone.h>
 
 #include "kit.h"
-#include "arch/arch.h"
 
 static void hex(const uint8_t *code, size_t len, char *buf, size_t buflen)
 {
@@ -21,7 +20,7 @@ static void hex(const uint8_t *code, size_t len, char *buf, size_t buflen)
 }
 
 size_t kit_disassemble(const uint8_t *code, size_t len, uint64_t address,
-		       int mode_bits, char *buf, size_t buflen)
+		       enum kit_isa isa, char *buf, size_t buflen)
 {
 	cs_arch arch = CS_ARCH_X86;
 	cs_mode mode = CS_MODE_64;
@@ -30,15 +29,21 @@ size_t kit_disassemble(const uint8_t *code, size_t len, uint64_t address,
 	csh handle;
 	size_t n, size;
 
-	if (strcmp(arch_name, "arm64") == 0) {
+	switch (isa) {
+	case KIT_ISA_X86_16:
+		mode = CS_MODE_16;
+		break;
+	case KIT_ISA_X86_32:
+		mode = CS_MODE_32;
+		break;
+	case KIT_ISA_X86_64:
+		break;
+	case KIT_ISA_ARM64:
 		arch = CS_ARCH_ARM64;
 		mode = CS_MODE_ARM;
 		if (len > 4)
-			len = 4;
-	} else if (mode_bits == 16) {
-		mode = CS_MODE_16;
-	} else if (mode_bits == 32) {
-		mode = CS_MODE_32;
+			len = 4; /* one fixed-size instruction */
+		break;
 	}
 
 	hex(code, len, buf, buflen);

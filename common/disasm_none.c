@@ -7,12 +7,12 @@
 #include "kit.h"
 
 size_t kit_disassemble(const uint8_t *code, size_t len, uint64_t address,
-		       int mode_bits, char *buf, size_t buflen)
+		       enum kit_isa isa, char *buf, size_t buflen)
 {
 	size_t used = 0, i;
 
 	(void)address;
-	(void)mode_bits;
+	(void)isa;
 	buf[0] = '\0';
 	for (i = 0; i < len && used + 4 < buflen; i++)
 		used += (size_t)snprintf(buf + used, buflen - used, "%s%02x", i ? " " : "", code[i]);

@@ -268,10 +268,17 @@ void kvm_exit_describe(const struct kvm_run *run, char *buf, size_t len);
  */
 void vcpu_diagnose(struct vcpu *cpu, const char *why, FILE *out);
 
-/* Disassemble one instruction for the running architecture into buf.
- * Returns the instruction length, 0 if it could not be decoded (buf then
- * holds the bytes in hex). */
+/* Instruction sets a diagnosis can disassemble. */
+enum kit_isa {
+	KIT_ISA_X86_16,   /* real mode */
+	KIT_ISA_X86_32,   /* protected mode */
+	KIT_ISA_X86_64,   /* long mode */
+	KIT_ISA_ARM64,    /* AArch64 */
+};
+
+/* Disassemble one instruction into buf. Returns the instruction length,
+ * 0 if it could not be decoded (buf then holds the bytes in hex). */
 size_t kit_disassemble(const uint8_t *code, size_t len, uint64_t address,
-		       int mode_bits, char *buf, size_t buflen);
+		       enum kit_isa isa, char *buf, size_t buflen);
 
 #endif /* KIT_H */

@@ -18,6 +18,8 @@
 
 #include <linux/kvm.h>
 
+#include "../kit.h"
+
 struct vm;
 struct vcpu;
 
@@ -32,11 +34,10 @@ int arch_vcpu_init(struct vcpu *cpu);
 
 /*
  * The program counter, the guest physical address it points at (after
- * segmentation; the kit's guests run with paging off or identity-mapped),
- * and the instruction width Capstone should decode at (16/32/64).
+ * segmentation and paging), and the instruction set the CPU is executing.
  * Returns 0 or a negative errno.
  */
-int arch_vcpu_pc(struct vcpu *cpu, uint64_t *pc, uint64_t *pc_gpa, int *mode_bits);
+int arch_vcpu_pc(struct vcpu *cpu, uint64_t *pc, uint64_t *pc_gpa, enum kit_isa *isa);
 
 /* Print the general-purpose and the most useful system registers. */
 void arch_dump_registers(struct vcpu *cpu, FILE *out);

@@ -59,7 +59,7 @@ static int walk_long_mode(struct vm *vm, uint64_t cr3, uint64_t linear, uint64_t
 	return 0;
 }
 
-int arch_vcpu_pc(struct vcpu *cpu, uint64_t *pc, uint64_t *pc_gpa, int *mode_bits)
+int arch_vcpu_pc(struct vcpu *cpu, uint64_t *pc, uint64_t *pc_gpa, enum kit_isa *isa)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
@@ -72,14 +72,14 @@ int arch_vcpu_pc(struct vcpu *cpu, uint64_t *pc, uint64_t *pc_gpa, int *mode_bit
 	*pc = regs.rip;
 	if (!(sregs.cr0 & X86_CR0_PE)) {
 		/* Real mode: linear = CS.base + IP. */
-		*mode_bits = 16;
+		*isa = KIT_ISA_X86_16;
 		*pc_gpa = sregs.cs.base + (regs.rip & 0xffff);
 	} else if ((sregs.efer & X86_EFER_LMA) && sregs.cs.l) {
-		*mode_bits = 64;
+		*isa = KIT_ISA_X86_64;
 		if (walk_long_mode(cpu->vm, sregs.cr3, regs.rip, pc_gpa) < 0)
 			*pc_gpa = regs.rip;
 	} else {
-		*mode_bits = sregs.cs.db ? 32 : 16;
+		*isa = sregs.cs.db ? KIT_ISA_X86_32 : KIT_ISA_X86_16;
 		*pc_gpa = (sregs.cs.base + regs.rip) & 0xffffffffULL;
 	}
 	return 0;

@@ -29,6 +29,7 @@
  *   --only NAME[,NAME]   run only these tests;  --list  list the tests
  *   --verbose            show every test's output, not only failures'
  *   --label TEXT         what is being graded (shown in the header)
+ *   --not-built LOG      the code did not compile: every test fails, with LOG
  */
 #ifndef KIT_GRADE_H
 #define KIT_GRADE_H

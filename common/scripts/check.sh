@@ -70,6 +70,14 @@ expect_line "$log" '^  PASS +1/1 +passes_last:' "tests after a crash and a hang 
 expect_line "$log" '^score harness-demo: 2/7$' "the score line"
 expect_line "$log" '^2 passed, 4 failed, 1 skipped$' "the closing line"
 expect_line "$logs/harness-demo.json" '"score": 2,' "results.json has the score"
+if command -v python3 >/dev/null; then
+	if python3 -m json.tool "$logs/harness-demo.json" > /dev/null; then
+		st_pass=$((st_pass + 1))
+	else
+		st_fail=$((st_fail + 1))
+		echo "  SELF-TEST FAILED: results.json is not valid JSON"
+	fi
+fi
 expect_line "$logs/harness-demo.json" '"name": "segfaults: a test that dereferences NULL", "score": 0, "max_score": 1, "status": "failed"' \
 	"results.json has each test"
 log2=$logs/harness-demo-strict.txt

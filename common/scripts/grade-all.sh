@@ -4,20 +4,36 @@
 # grade-all.sh OUT RESULTS LESSON... - what `make grade` runs: every
 # lesson's graded checks on the student's code, a score table, and one
 # results.json for all lessons in Gradescope's format
-# (score, tests[name, score, max_score, status, output]).
+# (score, max_score, tests[name, score, max_score, status, output]).
+#
+# Each lesson is built on its own: code that does not compile scores 0 in
+# that lesson only, and results.json says what the compiler said.
 set -uo pipefail
 out=$1 results=$2
 shift 2
 
 dir=$(dirname "$results")/grade
 mkdir -p "$dir"
+rm -f "$results"
 summary=$dir/summary.tsv
 : > "$summary"
 status=0
 
 for lesson in "$@"; do
-	"$out/student/$lesson/grade" --label "your code" --json "$dir/$lesson.json" \
-		--summary "$summary" || status=1
+	log=$dir/$lesson-build.txt
+	rm -f "$dir/$lesson.json"
+	if make -s --no-print-directory "$out/student/$lesson/grade" > "$log" 2>&1; then
+		"$out/student/$lesson/grade" --label "your code" --json "$dir/$lesson.json" \
+			--summary "$summary" || status=1
+	else
+		status=1
+		echo "== $lesson: your code does not build =="
+		sed 's/^/    /' "$log" | tail -n 20
+		# The reference build has the same checks: list them all as failed.
+		make -s --no-print-directory "$out/solution/$lesson/grade" >/dev/null 2>&1 &&
+		"$out/solution/$lesson/grade" --label "your code (not built)" --not-built "$log" \
+			--json "$dir/$lesson.json" --summary "$summary" > /dev/null
+	fi
 	echo
 done
 
@@ -34,18 +50,15 @@ printf '%-28s %3s/%-3s\n' total "$total" "$max"
 {
 	echo '{'
 	echo '  "tests": ['
-	first=1
 	for lesson in "$@"; do
-		grep '^    {"name"' "$dir/$lesson.json" | sed 's/,$//' | while read -r line; do
-			echo "    $line"
-		done
+		[ -f "$dir/$lesson.json" ] || continue
+		grep '^    {"name"' "$dir/$lesson.json" | sed 's/,$//'
 	done | sed '$!s/$/,/'
 	echo '  ],'
 	echo "  \"score\": $total,"
 	echo "  \"max_score\": $max"
 	echo '}'
 } > "$results"
-unset first
 echo "results: $results"
 awk -F'\t' '{p+=$2; f+=$3; s+=$4} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' "$summary"
 exit $status

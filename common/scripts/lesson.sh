@@ -14,7 +14,8 @@ else
 fi
 
 echo "=== $lesson: the lesson's program, with $what ==="
-"$dir/lesson"
+timeout --kill-after=5 60 "$dir/lesson"
+[ $? -eq 124 ] && echo "(the lesson's program was stopped after 60 s)"
 echo
 echo "=== $lesson: graded checks, with $what ==="
 if [ -n "$test" ]; then

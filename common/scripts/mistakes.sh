@@ -51,12 +51,21 @@ try_mistake() { # lesson n what file from to caught
 	for f in "$src"/*.c; do
 		# A mistaken line may well warn: build without -Werror.
 		$CC $KIT_CFLAGS -Wno-error -w -Ilessons/"$lesson" -I"$GUEST_DIR/$lesson" \
+			-I"$GUEST_DIR/lib" -Icommon/abi \
 			-c -o "${f%.c}.o" "$f" || { echo "  FAIL  #$n $what: does not compile";
 						    holes=$((holes + 1)); return; }
 		objs+=("${f%.c}.o")
 	done
+	# The lesson's given objects (all but main.o and the student's files).
+	local given=()
+	for f in "$out/solution/$lesson"/*.o; do
+		case "$(basename "$f")" in
+		main.o) ;;
+		*) [ -f "$src/$(basename "${f%.o}").c" ] || given+=("$f") ;;
+		esac
+	done
 	# shellcheck disable=SC2086
-	$CC $GRADE_WRAP -o "$dir/grade" "$out/solution/$lesson"/checks*.o "${objs[@]}" \
+	$CC $GRADE_WRAP -o "$dir/grade" "${given[@]}" "${objs[@]}" \
 		"$out/guest/$lesson"/*.blob.o $GRADE_LIBS || { echo "  FAIL  #$n $what: does not link";
 							   holes=$((holes + 1)); return; }
 	log=$dir/grade.txt

@@ -22,6 +22,7 @@ GUEST_IMAGE_DECLARE(hello);
 GUEST_IMAGE_DECLARE(control_regs);
 GUEST_IMAGE_DECLARE(wild_pointer);
 GUEST_IMAGE_DECLARE(jump_unmapped);
+GUEST_IMAGE_DECLARE(end_of_ram);
 GUEST_IMAGE_DECLARE(zero_stack);
 GUEST_IMAGE_DECLARE(zero_stack32);
 
@@ -489,6 +490,16 @@ static void test_jump_unmapped_diagnosed(void)
 	       "report.fault_address 0x%llx: there was no data access",
 	       (unsigned long long)r.fault_address);
 	free(o.output);
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+
+	/* An instruction in the last 2 bytes of RAM: only 2 code bytes. */
+	image = GUEST_IMAGE(end_of_ram);
+	o = boot_and_run(&image, &vm, &cpu);
+	EXPECT(o.ret < 0, "the end_of_ram guest's run should fail");
+	report_after(&cpu, &r);
+	expect_report_matches(&cpu, &r);
+	free(o.output);
 }
 
 static void test_zero_stack_diagnosed(void)
@@ -570,9 +581,10 @@ static const struct grade_test tests[] = {
 	{ "wild_pointer_diagnosed", "a write to unbacked memory is diagnosed with its address",
 	  2, GRADE_NEEDS_KVM, test_wild_pointer_diagnosed,
 	  "Section 8: for KVM_EXIT_MMIO, the fault address is run->mmio.phys_addr." },
-	{ "jump_unmapped_diagnosed", "a jump to unbacked memory is diagnosed at its RIP",
+	{ "jump_unmapped_diagnosed", "jumps to nowhere and to the end of RAM are diagnosed at RIP",
 	  2, GRADE_NEEDS_KVM, test_jump_unmapped_diagnosed,
-	  "Section 8: RIP from KVM_GET_REGS; no code bytes when RIP is outside RAM." },
+	  "Section 8: RIP from KVM_GET_REGS; as many code bytes as RAM holds at RIP "
+	  "(none outside RAM, 2 in its last 2 bytes)." },
 	{ "zero_stack_diagnosed", "a 64-bit guest with a zero stack is diagnosed",
 	  2, GRADE_NEEDS_KVM, test_zero_stack_diagnosed,
 	  "Section 8: the report's registers come from KVM_GET_REGS." },

@@ -24,7 +24,7 @@ void lm_crash_print(const struct crash_report *r, FILE *out)
 		fprintf(out, "%s%-3s 0x%016llx%s", i % 4 ? " " : "  ", reg_names[i],
 			(unsigned long long)r->regs[i], i % 4 == 3 ? "\n" : "");
 	if (r->code_len) {
-		kit_disassemble(r->code, r->code_len, r->rip, 64, text, sizeof(text));
+		kit_disassemble(r->code, r->code_len, r->rip, KIT_ISA_X86_64, text, sizeof(text));
 		fprintf(out, "  at rip:  %s\n", text);
 	} else {
 		fprintf(out, "  at rip:  nothing: rip is outside guest memory (a jump to nowhere?)\n");
