@@ -96,11 +96,22 @@ $(1)_CHECKS := $$(call arch_files,$$(filter checks%.c,$$(notdir $$(wildcard less
 # Given files: the rest of the lesson's C files, in both variants.
 $(1)_GIVEN := $$(call arch_files,$$(filter-out main.c checks%.c $$($(1)_STUDENT_FILES),\
 	$$(notdir $$(wildcard lessons/$(1)/*.c))))
-$(1)_CFLAGS := -Ilessons/$(1) -I$(GUEST_DIR)/$(1) -I$(GUEST_DIR)/lib -Icommon/abi
-$(1)_HEADERS := $$(wildcard lessons/$(1)/*.h $(GUEST_DIR)/$(1)/*.h $(GUEST_DIR)/lib/*.h \
+# What the lesson builds on from earlier lessons (lessons/LESSON/builds-on
+# lists files; the reference versions are used, so a lesson can be done
+# before the one it builds on).
+$(1)_EXTRA := $$(shell cat lessons/$(1)/builds-on 2>/dev/null)
+$(1)_CFLAGS := -Ilessons/$(1) -I$(GUEST_DIR)/$(1) -I$(GUEST_DIR)/lib -Icommon/abi \
+	$$(addprefix -I,$$(sort $$(patsubst solutions/%,lessons/%,$$(dir $$($(1)_EXTRA)))))
+$(1)_HEADERS := $$(wildcard lessons/*/*.h $(GUEST_DIR)/$(1)/*.h $(GUEST_DIR)/lib/*.h \
 	common/abi/*.h) $(HEADERS)
 
 $(OUT)/student/$(1)/%.o: lessons/$(1)/%.c $$($(1)_HEADERS)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
+$(OUT)/student/$(1)/extra/%.o: %.c $$($(1)_HEADERS)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
+$(OUT)/solution/$(1)/extra/%.o: %.c $$($(1)_HEADERS)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
 $(OUT)/solution/$(1)/%.o: solutions/$(1)/%.c $$($(1)_HEADERS)
@@ -112,11 +123,12 @@ $(OUT)/solution/$(1)/%.o: lessons/$(1)/%.c $$($(1)_HEADERS)
 
 $(foreach v,student solution,
 $(OUT)/$(v)/$(1)/lesson: $$(addprefix $(OUT)/$(v)/$(1)/,main.o $$($(1)_STUDENT_FILES:.c=.o) \
-		$$($(1)_GIVEN:.c=.o)) \
+		$$($(1)_GIVEN:.c=.o) $$(addprefix extra/,$$($(1)_EXTRA:.c=.o))) \
 		$$($(1)_GUESTS) $(LIBKIT)
 	$$(Q)$$(CC) $$(KIT_LDFLAGS) -o $$@ $$^ $(CAPSTONE_LIBS)
 $(OUT)/$(v)/$(1)/grade: $$(addprefix $(OUT)/$(v)/$(1)/,$$($(1)_CHECKS:.c=.o) \
-		$$($(1)_STUDENT_FILES:.c=.o) $$($(1)_GIVEN:.c=.o)) $$($(1)_GUESTS) $(LIBGRADE) $(LIBKIT)
+		$$($(1)_STUDENT_FILES:.c=.o) $$($(1)_GIVEN:.c=.o) \
+		$$(addprefix extra/,$$($(1)_EXTRA:.c=.o))) $$($(1)_GUESTS) $(LIBGRADE) $(LIBKIT)
 	$$(Q)$$(CC) $$(KIT_LDFLAGS) $(GRADE_WRAP) -o $$@ \
 		$$(filter %.o,$$^) $(GRADE_LIBS)
 )

@@ -20,7 +20,8 @@ GUEST_X86_LD := ld --no-dynamic-linker -nostdlib -static
 GUEST_X86_CFLAGS := -m64 -std=c11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
 	-mgeneral-regs-only -mno-red-zone -mcmodel=small -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
-	-fno-tree-loop-distribute-patterns -Wall -Wextra -Werror -Iguest-x86/lib
+	-fno-tree-loop-distribute-patterns -Wall -Wextra -Werror -Iguest-x86/lib \
+	-Icommon/abi -DKIT_GUEST
 
 # --- lesson 01: real mode ---------------------------------------------
 $(OUT)/guest/01-first-run/%.o: guest-x86/01-first-run/%.S $(wildcard guest-x86/01-first-run/*.h)
@@ -71,3 +72,4 @@ $(OUT)/guest/$(1)/%.img: $(OUT)/guest/$(1)/%.S.elf
 endef
 
 $(eval $(call x86_guest_rules,02-c-guests,crt0.o libguest.o))
+$(eval $(call x86_guest_rules,03-hypercalls,crt0.o libguest.o hcexit.o))

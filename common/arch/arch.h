@@ -29,6 +29,10 @@ extern const char arch_name[];
 /* e_machine of this architecture's ELF images (EM_X86_64, EM_AARCH64). */
 extern const unsigned arch_elf_machine;
 
+/* The register set KVM_CAP_SYNC_REGS can carry for the general registers
+ * (x86: KVM_SYNC_X86_REGS), or 0 where the architecture has none. */
+extern const uint64_t arch_sync_regs_gprs;
+
 /* Called by vcpu_create() after the vCPU exists and kvm_run is mapped. */
 int arch_vcpu_init(struct vcpu *cpu);
 

@@ -17,6 +17,7 @@
 
 const char arch_name[] = "x86_64";
 const unsigned arch_elf_machine = EM_X86_64;
+const uint64_t arch_sync_regs_gprs = KVM_SYNC_X86_REGS;
 
 int arch_vcpu_init(struct vcpu *cpu)
 {

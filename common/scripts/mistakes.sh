@@ -64,6 +64,10 @@ try_mistake() { # lesson n what file from to caught
 		*) [ -f "$src/$(basename "${f%.o}").c" ] || given+=("$f") ;;
 		esac
 	done
+	# ... and what it builds on from earlier lessons (lessons/*/builds-on).
+	while IFS= read -r f; do
+		given+=("$f")
+	done < <(find "$out/solution/$lesson/extra" -name '*.o' 2>/dev/null)
 	# shellcheck disable=SC2086
 	$CC $GRADE_WRAP -o "$dir/grade" "${given[@]}" "${objs[@]}" \
 		"$out/guest/$lesson"/*.blob.o $GRADE_LIBS || { echo "  FAIL  #$n $what: does not link";

@@ -10,7 +10,9 @@
  *   0x0000_3000  | PD (512 x 2 MiB)       |  with 2 MiB pages
  *   0x0000_4000  | GDT                    |
  *   0x0010_0000  | the guest's ELF image  |  linked here (guest.ld)
- *       ...      | ... its stack at the   |
+ *       ...      |                        |
+ *   0x003f_f000  | ^ the stack grows down |  LM_STACK_TOP
+ *                | the last page: free    |  (guests test the edge of RAM here)
  *   0x0040_0000  +--- top of RAM ---------+  4 MiB of RAM in all
  *       ...        mapped but no memory: a guest access here is an MMIO exit
  *   0x4000_0000    not even mapped: an access here is a page fault
@@ -25,7 +27,7 @@
 #define LM_PD_GPA         0x3000
 #define LM_GDT_GPA        0x4000
 #define LM_IMAGE_GPA      0x100000     /* where guest.ld links the guests */
-#define LM_STACK_TOP      LM_RAM_SIZE  /* the stack grows down from the top */
+#define LM_STACK_TOP      (LM_RAM_SIZE - 0x1000) /* below the last page */
 #define LM_MAPPED_SIZE    0x40000000   /* 1 GiB identity-mapped */
 
 /* Guest addresses the broken guests of lesson 02 use on purpose. */
