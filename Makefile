@@ -17,7 +17,7 @@ SHELL := /bin/bash
 HOST_ARCH := $(shell uname -m | sed -e 's/^aarch64$$/arm64/')
 ARCH ?= $(HOST_ARCH)
 BUILD := build
-OUT := $(BUILD)/$(ARCH)
+OUT ?= $(BUILD)/$(ARCH)
 
 # Only the targets that build host code need a back end for this ARCH.
 ifeq ($(wildcard common/arch/$(ARCH).c),)
@@ -133,8 +133,33 @@ $(OUT)/$(v)/$(1)/grade: $$(addprefix $(OUT)/$(v)/$(1)/,$$($(1)_CHECKS:.c=.o) \
 		$$(filter %.o,$$^) $(GRADE_LIBS)
 )
 LESSON_PROGRAMS += $(foreach v,student solution,$(OUT)/$(v)/$(1)/lesson $(OUT)/$(v)/$(1)/grade)
+# The images themselves too (kvmrun runs them; tests name them).
+GUEST_IMAGES += $$($(1)_GUESTS:.blob.o=.img)
 endef
 $(foreach l,$(LESSONS),$(eval $(call lesson_rules,$(l))))
+
+# ---- kvmrun: any guest, with the reference host ------------------------
+# Built from the reference solutions of lessons 01 (real mode), 02 (ELF,
+# long mode) and 03 (hypercalls), and the given code around them.
+KVMRUN_OBJS := $(OUT)/common/tools/kvmrun.o \
+	$(addprefix $(OUT)/solution/01-first-run/,first_run.o regs_$(ARCH).o) \
+	$(addprefix $(OUT)/solution/02-c-guests/,load.o longmode_$(ARCH).o boot.o) \
+	$(addprefix $(OUT)/solution/03-hypercalls/,hypercall.o regs_$(ARCH).o host.o \
+		host_$(ARCH).o)
+
+$(OUT)/common/tools/kvmrun.o: common/tools/kvmrun.c $(HEADERS) $(wildcard lessons/*/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KIT_CFLAGS) -Ilessons/01-first-run -Ilessons/02-c-guests \
+		-Ilessons/03-hypercalls -Icommon/abi -c -o $@ $<
+
+$(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
+	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ $(CAPSTONE_LIBS)
+
+# make run IMAGE=path [ARGS="--trace"]
+run: deps-check
+	@$(MAKE) -s --no-print-directory $(OUT)/kvmrun
+	@if [ -z "$(IMAGE)" ]; then echo "usage: make run IMAGE=guest.elf|guest.bin [ARGS=--trace]"; exit 64; fi
+	$(OUT)/kvmrun $(ARGS) $(IMAGE)
 
 # ---- the kit's own tests ----------------------------------------------
 TEST_PROGRAMS := $(OUT)/tests/core-tests $(OUT)/tests/harness-demo
@@ -144,7 +169,8 @@ $(OUT)/tests/%: $(OUT)/common/tests/%.o $(LIBGRADE) $(LIBKIT)
 	$(Q)$(CC) $(KIT_LDFLAGS) $(GRADE_WRAP) -o $@ $< $(GRADE_LIBS)
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes run sanitize \
+	sanitize-build
 
 help:
 	@echo "The KVM hypervisor kit ($(ARCH))"
@@ -154,6 +180,9 @@ help:
 	@echo "  make grade            grade every lesson: score table + build/results.json"
 	@echo "  make check            the kit's whole test suite"
 	@echo "  make docs             the lessons as a small website in build/docs/"
+	@echo "  make run IMAGE=FILE   run any guest image with the kit's reference host"
+	@echo "                        (ARGS=\"--trace\" shows every exit; kvmrun --help)"
+	@echo "  make sanitize         the solutions' checks built with ASan and UBSan"
 	@echo "  make deps             install the Debian/Ubuntu packages the kit needs"
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"
 	@echo
@@ -166,7 +195,7 @@ deps:
 deps-check:
 	@bash common/scripts/deps.sh ensure
 
-all: $(LIBKIT) $(LIBGRADE) $(LESSON_PROGRAMS) $(TEST_PROGRAMS)
+all: $(LIBKIT) $(LIBGRADE) $(LESSON_PROGRAMS) $(TEST_PROGRAMS) $(OUT)/kvmrun $(GUEST_IMAGES)
 
 doctor: deps-check
 	@bash common/scripts/doctor.sh
@@ -183,8 +212,24 @@ grade: deps-check
 	@$(MAKE) -s --no-print-directory $(LIBKIT) $(LIBGRADE)
 	@bash common/scripts/grade-all.sh "$(OUT)" "$(BUILD)/results.json" $(LESSONS)
 
+# The reference solutions' checks (the hostile guests' too) and kvmrun,
+# built with AddressSanitizer and UndefinedBehaviorSanitizer: any memory
+# error or undefined behaviour in host code aborts the test (a CRASH).
+SANITIZE_OUT := $(BUILD)/$(ARCH)-sanitize
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+sanitize-build:
+	@$(MAKE) -s --no-print-directory OUT=$(SANITIZE_OUT) EXTRA_CFLAGS="$(SANITIZE_FLAGS)" \
+		EXTRA_LDFLAGS="$(SANITIZE_FLAGS)" \
+		$(foreach l,$(LESSONS),$(SANITIZE_OUT)/solution/$(l)/grade) $(SANITIZE_OUT)/kvmrun \
+		$(subst $(OUT)/,$(SANITIZE_OUT)/,$(GUEST_IMAGES)) \
+		$(SANITIZE_OUT)/tests/core-tests
+sanitize: deps-check sanitize-build
+	@bash common/scripts/sanitize.sh "$(SANITIZE_OUT)" "$(BUILD)" $(LESSONS)
+
 check: deps-check
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory sanitize-build
 	@bash common/scripts/check.sh "$(OUT)" "$(BUILD)" "$(ARCH)" $(LESSONS)
 
 # Every plausible mistake in solutions/*/mistakes.txt must be caught by

@@ -11,7 +11,9 @@
 #   4. every lesson's graded checks: full marks on solutions/, and every
 #      graded check failing on the untouched starter code in lessons/;
 #   5. plausible mistakes (solutions/*/mistakes.txt) caught by their checks;
-#   6. the documentation site, and every TODO's section in its lesson text.
+#   6. kvmrun, the guest runner, on guests that work and guests that do not;
+#   7. the solutions' checks and kvmrun built with ASan and UBSan;
+#   8. the documentation site, and every TODO's section in its lesson text.
 # Each step adds a line to a summary; the last line is the total.
 set -uo pipefail
 out=$1 build=$2 arch=$3
@@ -153,7 +155,50 @@ echo "##### 5. plausible mistakes are caught"
 bash common/scripts/mistakes.sh "$out" "$arch" "$summary" "${lessons[@]}"
 echo
 
-echo "##### 6. documentation"
+echo "##### 6. kvmrun runs any guest"
+st_pass=0 st_fail=0
+kvmrun=$out/kvmrun
+guests=$out/guest
+log=$logs/kvmrun-hello.txt
+"$kvmrun" "$guests/01-first-run/hello.img" > "$log" 2>&1
+expect_status $? 0 "a flat real-mode binary that halts: status 0"
+expect_line "$log" '^Hello, KVM! This line came from a real-mode guest' "its serial output"
+expect_line "$log" 'the guest halted after 71 exits' "the summary"
+log=$logs/kvmrun-hypercalls.txt
+"$kvmrun" --trace "$guests/03-hypercalls/hypercalls.img" > "$log" 2>&1
+expect_status $? 42 "an ELF guest's KIT_HC_EXIT code is the status"
+expect_line "$log" 'hypercall MIX5\(0x1, 0x100000005, 0xffffffffffffffff, 0x8000000000000000, 0x123456789abcdef0\)' 	"--trace shows each hypercall's arguments"
+expect_line "$log" '^\[exit 1\] KVM_EXIT_IO \(2\): out to port 0xe0' "--trace shows each exit"
+expect_line "$log" '^mix5: ok ' "the guest's own check passes"
+log=$logs/kvmrun-nosync.txt
+"$kvmrun" --no-sync-regs "$guests/03-hypercalls/hypercalls.img" > "$log" 2>&1
+expect_status $? 42 "--no-sync-regs works too"
+log=$logs/kvmrun-wild.txt
+"$kvmrun" "$guests/02-c-guests/wild_pointer.img" > "$log" 2>&1
+expect_status $? 2 "a crashing guest: status 2"
+expect_line "$log" 'unexpected exit KVM_EXIT_MMIO \(6\): write to guest physical 0x20000000, 8 bytes' 	"the diagnosis names the exit and the address"
+expect_line "$log" '^  instruction at pc ' "the diagnosis shows the instruction at the PC"
+log=$logs/kvmrun-spin.txt
+"$kvmrun" --timeout 200 "$guests/01-first-run/spin.img" > "$log" 2>&1
+expect_status $? 3 "a guest that never exits: the watchdog, status 3"
+log=$logs/kvmrun-bad.txt
+printf 'ELF' > "$logs/truncated.elf"
+"$kvmrun" "$logs/truncated.elf" > "$log" 2>&1
+expect_status $? 66 "a malformed ELF: status 66"
+expect_line "$log" 'ELF: the image is 7 bytes, smaller than an ELF header' "it says what is wrong"
+"$kvmrun" /nonexistent/guest > "$log" 2>&1
+expect_status $? 66 "a missing file: status 66"
+echo "  kvmrun: $st_pass assertions held, $st_fail failed"
+record "kvmrun runs any guest" "$st_pass" "$st_fail" 0
+echo
+
+echo "##### 7. the sanitizers (ASan + UBSan): solutions and hostile guests"
+KIT_CHECK_SUMMARY=$summary bash common/scripts/sanitize.sh "${out}-sanitize" "$build" \
+	"${lessons[@]}" > "$logs/sanitize.txt" 2>&1
+grep -E '^(score|kvmrun with)|FAIL|CRASH|TIMEOUT' "$logs/sanitize.txt" | sed 's/^/  /'
+echo
+
+echo "##### 8. documentation"
 if bash docs/build.sh "$build/docs" "${lessons[@]}" > "$logs/docs.txt" 2>&1; then
 	record "docs: site builds, links and TODO sections resolve" 1 0 0
 	tail -n 3 "$logs/docs.txt"

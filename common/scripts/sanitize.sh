@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# sanitize.sh OUT BUILD LESSON... - what `make sanitize` runs (and `make
+# check` too): the core's unit tests, every lesson's checks on the
+# reference solution, and kvmrun on hostile guests, all built with ASan and
+# UBSan. A sanitizer report aborts the test process, which the harness
+# shows as a CRASH: the run is clean only if everything passes.
+set -uo pipefail
+out=$1 build=$2
+shift 2
+summary=${KIT_CHECK_SUMMARY:-/dev/null}
+status=0
+
+# halt_on_error: the first report ends the process; no leak checks (the
+# tests exit without freeing on purpose).
+export ASAN_OPTIONS=halt_on_error=1:detect_leaks=0:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+"$out/tests/core-tests" --label "core, ASan+UBSan" --summary "$summary" || status=1
+for lesson in "$@"; do
+	"$out/solution/$lesson/grade" --label "reference solution, ASan+UBSan" \
+		--summary "$summary" || status=1
+done
+
+# kvmrun on guests that misbehave, and on images that are not images.
+guests=$out/guest
+runs=0 bad=0
+run() { # expected-status args...
+	local want=$1 got
+	shift
+	"$out/kvmrun" --quiet "$@" > "$build/sanitize-kvmrun.txt" 2>&1
+	got=$?
+	runs=$((runs + 1))
+	if [ "$got" != "$want" ] || grep -q "Sanitizer" "$build/sanitize-kvmrun.txt"; then
+		bad=$((bad + 1))
+		echo "  FAIL  kvmrun $*: exit status $got, expected $want"
+		sed 's/^/        | /' "$build/sanitize-kvmrun.txt" | tail -n 20
+	fi
+}
+run 0 "$guests/03-hypercalls/hostile.img"
+run 42 "$guests/03-hypercalls/hypercalls.img"
+run 2 "$guests/02-c-guests/wild_pointer.img"
+run 2 "$guests/02-c-guests/jump_unmapped.img"
+run 2 "$guests/01-first-run/triple_fault.img"
+head -c 100 /dev/urandom > "$build/sanitize-random.bin"
+printf '\177ELF\002\001\001' > "$build/sanitize-truncated.elf"
+run 66 "$build/sanitize-truncated.elf"
+run 3 --timeout 300 "$guests/01-first-run/spin.img"
+echo "kvmrun with ASan+UBSan: $((runs - bad)) of $runs runs as expected"
+printf 'kvmrun on hostile guests, ASan+UBSan\t%d\t%d\t0\t0\t0\n' $((runs - bad)) "$bad" >> "$summary"
+[ "$bad" -eq 0 ] || status=1
+exit $status

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kvmrun - run any guest image under KVM with the kit's reference host.
+ *
+ *   kvmrun [options] IMAGE
+ *
+ * An ELF64 image is loaded (and checked) like lesson 02's guests and
+ * started in 64-bit long mode with the first 1 GiB identity-mapped; any
+ * other file is a flat binary, loaded at --load (default 0x1000) and
+ * started there in 16-bit real mode, like lesson 01's guests. Either way
+ * the guest has the serial port (0x3f8) and lesson 03's hypercalls
+ * (common/abi/hypercall_abi.h), every run has a watchdog, and a guest
+ * that goes wrong gets a diagnosis.
+ *
+ * Exit status: the guest's KIT_HC_EXIT code (0-255), 0 if it halted,
+ * 2 if it failed (unexpected exit, KVM error), 3 if the watchdog stopped
+ * it, 64 for a usage error, 66 if the image cannot be read or loaded.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "kit.h"
+#include "arch/arch.h"
+#include "c_guests.h"
+#include "first_run.h"
+#include "hypercalls.h"
+
+#define MAX_IMAGE (64u << 20)
+#define REAL_MODE_RAM 0xa0000 /* 640 KiB: a PC's conventional memory */
+
+struct options {
+	const char *image;
+	bool trace;
+	bool sync_regs;
+	bool quiet;
+	unsigned timeout_ms;
+	uint64_t load;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: kvmrun [options] IMAGE\n"
+		"Run a guest under KVM with the kit's reference host (%s).\n"
+		"  An ELF64 image runs in 64-bit long mode (lesson 02's layout: linked at\n"
+		"  0x100000, 4 MiB of RAM, the first 1 GiB identity-mapped); any other file\n"
+		"  is a flat binary for 16-bit real mode (lesson 01's), with 640 KiB of RAM.\n"
+		"  The guest prints through port 0x3f8 and may use lesson 03's hypercalls.\n"
+		"options:\n"
+		"  --load ADDR       where a flat binary goes and starts (default 0x1000)\n"
+		"  --timeout MS      stop the guest after MS milliseconds (default 10000)\n"
+		"  --trace           describe every exit, and every hypercall, on stderr\n"
+		"  --no-sync-regs    hypercalls through KVM_GET/SET_REGS, not KVM_CAP_SYNC_REGS\n"
+		"  --quiet           no summary line at the end\n"
+		"  --help\n"
+		"exit status: the guest's KIT_HC_EXIT code; 0 if it halted; 2 if it failed;\n"
+		"3 if the watchdog stopped it; 64 usage error; 66 image not loadable\n",
+		arch_name);
+}
+
+static bool parse(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "load", required_argument, NULL, 'l' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "trace", no_argument, NULL, 'T' },
+		{ "no-sync-regs", no_argument, NULL, 'S' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->sync_regs = true;
+	o->timeout_ms = 10000;
+	o->load = 0x1000;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			errno = 0;
+			o->load = strtoull(optarg, &end, 0);
+			if (errno || *end || o->load >= REAL_MODE_RAM || o->load % 16) {
+				fprintf(stderr, "kvmrun: --load %s: an address below 0x%x, a multiple "
+					"of 16\n", optarg, REAL_MODE_RAM);
+				return false;
+			}
+			break;
+		case 't':
+			o->timeout_ms = (unsigned)strtoul(optarg, &end, 0);
+			if (*end || o->timeout_ms == 0) {
+				fprintf(stderr, "kvmrun: --timeout %s: a number of milliseconds\n",
+					optarg);
+				return false;
+			}
+			break;
+		case 'T': o->trace = true; break;
+		case 'S': o->sync_regs = false; break;
+		case 'q': o->quiet = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return false;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return false;
+	}
+	o->image = argv[optind];
+	return true;
+}
+
+/* The whole file, or NULL with a message. */
+static uint8_t *read_image(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long len;
+
+	if (!f) {
+		fprintf(stderr, "kvmrun: cannot open %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
+		fprintf(stderr, "kvmrun: cannot read %s: %s\n", path, strerror(errno));
+		fclose(f);
+		return NULL;
+	}
+	if (len == 0 || (unsigned long)len > MAX_IMAGE) {
+		fprintf(stderr, "kvmrun: %s is %ld bytes; an image is 1 byte to %u MiB\n", path,
+			len, MAX_IMAGE >> 20);
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc((size_t)len);
+	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		fprintf(stderr, "kvmrun: cannot read %s\n", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	*size = (size_t)len;
+	return buf;
+}
+
+/* A flat binary in real mode: lesson 01's set-up, with more RAM. */
+static int boot_flat(struct vm *vm, struct vcpu *cpu, const uint8_t *image, size_t size,
+		     uint64_t load)
+{
+	int ret;
+
+	*cpu = (struct vcpu)VCPU_EMPTY;
+	ret = vm_create(vm);
+	if (ret < 0)
+		return ret;
+	if ((ret = vm_add_memory(vm, 0, REAL_MODE_RAM, 0)) < 0 ||
+	    (ret = first_load_guest(vm, load, image, size)) < 0 ||
+	    (ret = vcpu_create(vm, cpu, 0)) < 0 ||
+	    (ret = first_set_registers(cpu, load)) < 0) {
+		vcpu_destroy(cpu);
+		vm_destroy(vm);
+	}
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct vm vm;
+	struct vcpu cpu;
+	struct hc_host host;
+	struct run_loop loop = { 0 };
+	uint8_t *image;
+	size_t size;
+	bool elf;
+	int ret, status;
+
+	if (!parse(argc, argv, &o))
+		return 64;
+	image = read_image(o.image, &size);
+	if (!image)
+		return 66;
+
+	elf = size >= 4 && memcmp(image, "\177ELF", 4) == 0;
+	ret = elf ? lm_boot(&vm, &cpu, image, size) : boot_flat(&vm, &cpu, image, size, o.load);
+	free(image);
+	if (ret < 0) {
+		fprintf(stderr, "kvmrun: cannot start %s (%s): %s\n", o.image,
+			elf ? "ELF64, long mode" : "flat binary, real mode", kit_last_error());
+		return 66;
+	}
+	if (o.trace)
+		fprintf(stderr, "kvmrun: %s: %s, %s\n", o.image,
+			elf ? "ELF64 in long mode" : "flat binary in real mode",
+			o.sync_regs ? "registers by KVM_CAP_SYNC_REGS where available" :
+				      "registers by KVM_GET/SET_REGS");
+
+	hc_host_init(&host, &vm, stdout);
+	hc_use_sync_regs(&host, &cpu, o.sync_regs);
+	host.trace = o.trace ? stderr : NULL;
+	loop.console = stdout;
+	loop.timeout_ms = o.timeout_ms;
+	loop.trace = o.trace ? stderr : NULL;
+	loop.on_exit = hc_on_exit;
+	loop.ctx = &host;
+
+	ret = vcpu_run_loop(&cpu, &loop);
+	fflush(stdout);
+	if (ret == 0 && host.exited) {
+		status = (int)(host.exit_code & 0xff);
+		if (!o.quiet)
+			fprintf(stderr, "kvmrun: the guest exited with code %lld after %lu exits\n",
+				(long long)host.exit_code, loop.exits);
+	} else if (ret == 0) {
+		status = 0;
+		if (!o.quiet)
+			fprintf(stderr, "kvmrun: the guest halted after %lu exits\n", loop.exits);
+	} else {
+		status = ret == -ETIMEDOUT ? 3 : 2;
+		fprintf(stderr, "kvmrun: %s\n", kit_last_error());
+		vcpu_diagnose(&cpu, kit_last_error(), stderr);
+	}
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+	return status;
+}
