@@ -142,7 +142,7 @@ $(foreach l,$(LESSONS),$(eval $(call lesson_rules,$(l))))
 # Built from the reference solutions of lessons 01 (real mode), 02 (ELF,
 # long mode) and 03 (hypercalls), and the given code around them.
 KVMRUN_OBJS := $(OUT)/common/tools/kvmrun.o \
-	$(addprefix $(OUT)/solution/01-first-run/,first_run.o regs_$(ARCH).o) \
+	$(addprefix $(OUT)/solution/01-first-run/,first_run.o arch_$(ARCH).o) \
 	$(addprefix $(OUT)/solution/02-c-guests/,load.o longmode_$(ARCH).o boot.o) \
 	$(addprefix $(OUT)/solution/03-hypercalls/,hypercall.o regs_$(ARCH).o host.o \
 		host_$(ARCH).o)

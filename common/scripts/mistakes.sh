@@ -56,18 +56,22 @@ try_mistake() { # lesson n what file from to caught
 						    holes=$((holes + 1)); return; }
 		objs+=("${f%.c}.o")
 	done
-	# The lesson's given objects (all but main.o and the student's files).
-	local given=()
-	for f in "$out/solution/$lesson"/*.o; do
-		case "$(basename "$f")" in
-		main.o) ;;
-		*) [ -f "$src/$(basename "${f%.o}").c" ] || given+=("$f") ;;
+	# The lesson's given objects: its C files but main.c and the
+	# student's (named from the sources, so stale objects never count).
+	local given=() name
+	for f in lessons/"$lesson"/*.c; do
+		name=$(basename "$f" .c)
+		case "$name" in
+		main) continue ;;
+		*_x86_64|*_arm64) [[ "$name" == *_"$arch" ]] || continue ;;
 		esac
+		[ -f "$src/$name.c" ] || given+=("$out/solution/$lesson/$name.o")
 	done
 	# ... and what it builds on from earlier lessons (lessons/*/builds-on).
 	while IFS= read -r f; do
 		given+=("$f")
-	done < <(find "$out/solution/$lesson/extra" -name '*.o' 2>/dev/null)
+	done < <(sed 's/\.c$/.o/; s|^|'"$out/solution/$lesson/extra/"'|' \
+		lessons/"$lesson"/builds-on 2>/dev/null)
 	# shellcheck disable=SC2086
 	$CC $GRADE_WRAP -o "$dir/grade" "${given[@]}" "${objs[@]}" \
 		"$out/guest/$lesson"/*.blob.o $GRADE_LIBS || { echo "  FAIL  #$n $what: does not link";

@@ -1,22 +1,45 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * checks_arch.h - the parts of lesson 01's checks that differ between
- * architectures (checks_x86_64.c, checks_arm64.c).
+ * checks_arch.h - what lesson 01's generic checks (checks.c) and each
+ * architecture's (checks_x86_64.c, checks_arm64.c) share.
  */
 #ifndef FIRST_RUN_CHECKS_ARCH_H
 #define FIRST_RUN_CHECKS_ARCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kit.h"
+#include "first_run.h"
+#include "grade/grade.h"
+#include "guest_image.h"
 
-/* Fails the running test unless `cpu` is ready to start at `entry`. */
-void check_entry_state(struct vcpu *cpu, uint64_t entry);
+#define RUN_TIMEOUT_MS 3000
+
+/* In checks.c: steps 2-3, steps 2-7 with an image, a whole run. */
+void open_and_create(struct vm *vm);
+void build_vm(struct vm *vm, struct vcpu *cpu, const struct guest_image *image);
+
+struct run_outcome {
+	int ret;
+	char *output;
+	size_t output_len;
+	uint32_t exit_reason;
+};
+struct run_outcome run_image(const struct guest_image *image, unsigned timeout_ms);
+/* Fails the test unless the run failed (not by timeout) naming `exit_name`. */
+void expect_unexpected_exit(const char *guest, struct run_outcome *out, const char *exit_name);
+
+/* In checks_<arch>.c: this architecture's own tests. */
+extern const struct grade_test arch_tests[];
+extern const size_t arch_ntests;
 
 /* The exit that ends a guest normally (x86: KVM_EXIT_HLT). */
 uint32_t arch_halt_exit_reason(void);
 
-/* The exit's name for a guest that faults with no handler (x86: a shutdown). */
+/* A guest that ends in a way lesson 01's host does not expect, and the
+ * name of its exit (x86: a triple fault, KVM_EXIT_SHUTDOWN). */
+struct guest_image arch_fault_guest(void);
 const char *arch_fault_exit_name(void);
 
 /* The exit's name for the other_port guest's stray write. */

@@ -2,7 +2,7 @@
 /*
  * first_run.c - lesson 01: from an empty process to a guest's first words.
  *
- * This is your file. Each function is one step of
+ * This is your file, with arch_<arch>.c. Each function is one step of
  * lessons/01-first-run/README.md, in order; replace each TODO with the
  * step's code. `make lesson-01` shows how far you are.
  *
@@ -96,10 +96,11 @@ int first_run(struct vcpu *cpu, FILE *serial, unsigned timeout_ms)
 	/*
 	 * TODO:
 	 *  - watchdog_arm(cpu->run, timeout_ms);
-	 *  - loop: KVM_RUN on cpu->fd, then look at cpu->run->exit_reason:
-	 *      output to the serial port -> write it to `serial`, run again;
-	 *      the halt exit               -> return 0;
-	 *      anything else               -> a negative errno, exit named;
+	 *  - loop: KVM_RUN on cpu->fd, then ask first_classify_exit()
+	 *    (arch_<arch>.c) what the exit means:
+	 *      FIRST_EXIT_OUTPUT -> run again;
+	 *      FIRST_EXIT_DONE   -> return 0;
+	 *      FIRST_EXIT_OTHER  -> a negative errno, the exit named;
 	 *    KVM_RUN failing with EINTR after watchdog_fired() -> -ETIMEDOUT;
 	 *    KVM_RUN failing otherwise -> kit_syscall_error("KVM_RUN", ...);
 	 *  - watchdog_disarm() before returning.

@@ -2,7 +2,7 @@
 /*
  * first_run.h - the steps of lesson 01, in the order they happen.
  *
- * You write them in first_run.c and regs_<arch>.c. They fill the same
+ * You write them in first_run.c and arch_<arch>.c. They fill the same
  * struct vm / struct vcpu that the kit's core uses (common/kit.h), so the
  * core's helpers (guest_ptr, kvm_exit_name, vcpu_diagnose, the watchdog)
  * work on what you build. From lesson 02 on, the core's vm_create() and
@@ -37,8 +37,20 @@ int first_load_guest(struct vm *vm, uint64_t gpa, const void *image, size_t size
 /* README section 6: KVM_CREATE_VCPU, and map its struct kvm_run. */
 int first_create_vcpu(struct vm *vm, struct vcpu *cpu);
 
-/* README section 7 (regs_<arch>.c): the CPU state at the guest's entry. */
+/* README section 7 (arch_<arch>.c): the CPU state at the guest's entry. */
 int first_set_registers(struct vcpu *cpu, uint64_t entry);
+
+/* What an exit means, which depends on the architecture. */
+enum first_exit {
+	FIRST_EXIT_OTHER = 0,   /* not the guest's output, nor its end */
+	FIRST_EXIT_OUTPUT,      /* output, now written to `serial`: run again */
+	FIRST_EXIT_DONE,        /* the guest's normal end */
+};
+
+/* README sections 8.1 and 8.2 (arch_<arch>.c): is the exit in
+ * cpu->run the guest's console output (then write it to `serial`) or
+ * its normal end? Anything else is for first_run() to report. */
+enum first_exit first_classify_exit(struct vcpu *cpu, FILE *serial);
 
 /*
  * README section 8: run the guest until it is done, writing what it

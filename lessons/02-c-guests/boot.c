@@ -16,8 +16,10 @@ int lm_boot(struct vm *vm, struct vcpu *cpu, const void *image, size_t size)
 	    (ret = lm_load_elf(vm, image, size, &entry)) < 0 ||
 	    (ret = lm_build_page_tables(vm)) < 0 ||
 	    (ret = vcpu_create(vm, cpu, 0)) < 0 ||
-	    (ret = lm_enter_long_mode(cpu)) < 0 ||
+	    /* CPUID first: newer kernels check EFER against it (long mode
+	     * must be a feature the guest's CPUID has). */
 	    (ret = lm_setup_cpuid(cpu)) < 0 ||
+	    (ret = lm_enter_long_mode(cpu)) < 0 ||
 	    (ret = lm_set_entry(cpu, entry, LM_STACK_TOP)) < 0) {
 		vcpu_destroy(cpu);
 		vm_destroy(vm);

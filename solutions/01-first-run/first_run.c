@@ -13,7 +13,6 @@
 #include <sys/mman.h>
 
 #include "first_run.h"
-#include "layout.h"
 
 /* Section 2: open /dev/kvm and check the API version. */
 int first_open_kvm(struct vm *vm)
@@ -135,21 +134,6 @@ int first_create_vcpu(struct vm *vm, struct vcpu *cpu)
 	return 0;
 }
 
-/* An `out` to the serial port: its bytes are in the shared area. */
-static int handle_io(struct vcpu *cpu, FILE *serial)
-{
-	struct kvm_run *run = cpu->run;
-	const uint8_t *data = (const uint8_t *)run + run->io.data_offset;
-
-	if (run->io.direction != KVM_EXIT_IO_OUT || run->io.port != GUEST_SERIAL_PORT)
-		return kit_error(-EPROTO, "unexpected exit KVM_EXIT_IO: %s of %u byte(s) at port 0x%x",
-				 run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in",
-				 run->io.size, run->io.port);
-	/* `rep outsb` may bring several elements in one exit. */
-	fwrite(data, run->io.size, run->io.count, serial);
-	return 0;
-}
-
 /* Section 8: the run loop. */
 int first_run(struct vcpu *cpu, FILE *serial, unsigned timeout_ms)
 {
@@ -174,13 +158,11 @@ int first_run(struct vcpu *cpu, FILE *serial, unsigned timeout_ms)
 			break;
 		}
 
-		switch (cpu->run->exit_reason) {
-		case KVM_EXIT_IO:
-			ret = handle_io(cpu, serial);
-			if (ret == 0)
-				continue;
-			break;
-		case KVM_EXIT_HLT:
+		/* What the exit means is the architecture's business. */
+		switch (first_classify_exit(cpu, serial)) {
+		case FIRST_EXIT_OUTPUT:
+			continue;
+		case FIRST_EXIT_DONE:
 			ret = 0;
 			break;
 		default:
