@@ -30,14 +30,27 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
 # ---- host code --------------------------------------------------------
+# Built for ARCH. On an x86_64 host, ARCH=arm64 cross-compiles static
+# programs that run inside the emulated arm64 machine (common/emu-arm64),
+# against an arm64 sysroot of CUnit and Capstone fetched into EMU_CACHE.
+EMU_CACHE := $(BUILD)/emu-arm64
+CROSS := $(if $(filter $(ARCH),$(HOST_ARCH)),,yes)
+ifeq ($(CROSS),yes)
+CC := aarch64-linux-gnu-gcc
+SYSROOT := $(EMU_CACHE)/sysroot
+SYSROOT_LIB := $(SYSROOT)/usr/lib/aarch64-linux-gnu
+KIT_CFLAGS_ARCH := -isystem $(SYSROOT)/usr/include
+KIT_LDFLAGS_ARCH := -static -L$(SYSROOT_LIB)
+CAPSTONE_LIBS := $(if $(wildcard $(SYSROOT_LIB)/libcapstone.a),-lcapstone)
+else
 CC := gcc
-KIT_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
-	-Wno-missing-field-initializers -Icommon $(EXTRA_CFLAGS)
-KIT_LDFLAGS := $(EXTRA_LDFLAGS)
-
 # Capstone disassembles the instruction at the program counter in a
 # diagnosis; without it the kit still builds and shows raw bytes.
 CAPSTONE_LIBS := $(shell pkg-config --libs capstone 2>/dev/null)
+endif
+KIT_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+	-Wno-missing-field-initializers -Icommon $(KIT_CFLAGS_ARCH) $(EXTRA_CFLAGS)
+KIT_LDFLAGS := $(KIT_LDFLAGS_ARCH) $(EXTRA_LDFLAGS)
 DISASM := $(if $(CAPSTONE_LIBS),disasm_capstone,disasm_none)
 
 CORE_SRCS := common/error.c common/vm.c common/watchdog.c common/diag.c \
@@ -70,7 +83,7 @@ $(LIBGRADE): $(GRADE_OBJS)
 GUEST_DIR_x86_64 := guest-x86
 GUEST_DIR_arm64 := guest-arm64
 GUEST_DIR := $(GUEST_DIR_$(ARCH))
-include guest-x86/guest.mk
+include $(GUEST_DIR)/guest.mk
 
 # A guest image inside a host program: $(OUT)/guest/L/foo.blob.o defines
 # guest_foo[] and guest_foo_end[] (common/guest_image.h).
@@ -79,10 +92,14 @@ $(OUT)/guest/%.blob.o: $(OUT)/guest/%.img common/blob.S
 		-DBLOB_FILE='"$<"' common/blob.S
 
 # ---- lessons ----------------------------------------------------------
-LESSONS := $(notdir $(wildcard lessons/[0-9][0-9]-*))
-# Lessons that have work on this architecture (their solution has a file
-# for it, or no architecture-specific file at all).
+ALL_LESSONS := $(notdir $(wildcard lessons/[0-9][0-9]-*))
+# The files of a list that belong to ARCH: generic ones and *_ARCH.c.
 arch_files = $(filter-out %_x86_64.c %_arm64.c,$(1)) $(filter %_$(ARCH).c,$(1))
+# Lessons that exist on ARCH: their solution has a file for it, or no
+# architecture-specific file at all.
+lesson_on_arch = $(if $(or $(wildcard solutions/$(1)/*_$(ARCH).c),\
+	$(if $(wildcard solutions/$(1)/*_x86_64.c solutions/$(1)/*_arm64.c),,yes)),$(1))
+LESSONS := $(foreach l,$(ALL_LESSONS),$(call lesson_on_arch,$(l)))
 
 # $(call lesson_rules,LESSON) defines, for both variants (student code
 # from lessons/, reference code from solutions/):
@@ -195,7 +212,10 @@ deps:
 deps-check:
 	@bash common/scripts/deps.sh ensure
 
-all: $(LIBKIT) $(LIBGRADE) $(LESSON_PROGRAMS) $(TEST_PROGRAMS) $(OUT)/kvmrun $(GUEST_IMAGES)
+# kvmrun needs the reference code of lessons 01-03 on this architecture.
+KVMRUN := $(if $(filter 03-hypercalls,$(LESSONS)),$(OUT)/kvmrun)
+
+all: $(LIBKIT) $(LIBGRADE) $(LESSON_PROGRAMS) $(TEST_PROGRAMS) $(KVMRUN) $(GUEST_IMAGES)
 
 doctor: deps-check
 	@bash common/scripts/doctor.sh
@@ -204,7 +224,10 @@ doctor: deps-check
 VARIANT := $(if $(filter 1 yes true,$(SOLUTION)),solution,student)
 lesson-%: deps-check
 	@lesson=$$(cd lessons && ls -d $*-* 2>/dev/null | head -n1); \
-	if [ -z "$$lesson" ]; then echo "no lesson $* (lessons: $(LESSONS))"; exit 2; fi; \
+	if [ -z "$$lesson" ]; then echo "no lesson $* (lessons: $(ALL_LESSONS))"; exit 2; fi; \
+	case " $(LESSONS) " in *" $$lesson "*) ;; *) \
+		echo "lesson $$lesson has no $(ARCH) version yet (on $(ARCH): $(LESSONS))"; \
+		exit 2 ;; esac; \
 	$(MAKE) -s --no-print-directory $(OUT)/$(VARIANT)/$$lesson/lesson $(OUT)/$(VARIANT)/$$lesson/grade && \
 	bash common/scripts/lesson.sh "$(OUT)/$(VARIANT)/$$lesson" "$$lesson" "$(VARIANT)" "$(TEST)"
 

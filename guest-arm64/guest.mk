@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: MIT
+# guest-arm64/guest.mk - how the kit builds AArch64 guests (included by
+# the top-level Makefile when ARCH=arm64).
+#
+# Guests are built with $(GUEST_ARM64_PREFIX)gcc: aarch64-linux-gnu-gcc on
+# an x86_64 host (package gcc-aarch64-linux-gnu), plain gcc on an arm64
+# host. With the MMU off every data access is to Device memory, where an
+# unaligned access faults: hence -mstrict-align. No FP/SIMD registers are
+# set up for the guest: hence -mgeneral-regs-only.
+#
+#   lesson 01    NAME.S  assembler at EL1, linked at 0x40000000 by flat.ld,
+#                        then a flat binary (objcopy -O binary)
+
+GUEST_ARM64_PREFIX := $(if $(filter arm64,$(HOST_ARCH)),,aarch64-linux-gnu-)
+GUEST_ARM64_CC := $(GUEST_ARM64_PREFIX)gcc
+GUEST_ARM64_LD := $(GUEST_ARM64_PREFIX)ld --no-dynamic-linker -nostdlib -static
+GUEST_ARM64_OBJCOPY := $(GUEST_ARM64_PREFIX)objcopy
+GUEST_ARM64_CFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
+	-mstrict-align -mgeneral-regs-only -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -Wall -Wextra -Werror
+
+# --- lesson 01: flat binaries -------------------------------------------
+$(OUT)/guest/01-first-run/%.o: guest-arm64/01-first-run/%.S $(wildcard guest-arm64/01-first-run/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(GUEST_ARM64_CC) -c -Iguest-arm64/01-first-run -o $@ $<
+
+$(OUT)/guest/01-first-run/%.elf: $(OUT)/guest/01-first-run/%.o guest-arm64/flat.ld
+	$(Q)$(GUEST_ARM64_LD) -T guest-arm64/flat.ld -o $@ $<
+
+$(OUT)/guest/01-first-run/%.img: $(OUT)/guest/01-first-run/%.elf
+	$(Q)$(GUEST_ARM64_OBJCOPY) -O binary $< $@
