@@ -13,26 +13,39 @@
 #define A4 0x8000000000000000ULL   /* the sign bit alone */
 #define A5 0x123456789abcdef0ULL
 
-/* hypercall output goes through KIT_HC_WRITE, not the serial port. */
-static void say(const char *s)
+/* Output goes through KIT_HC_WRITE, not the serial port: one call per
+ * line, built here first (printf would go to the serial port). */
+static char line[128];
+static size_t used;
+
+static void add(const char *s)
 {
-	hc_write(s, strlen(s));
+	while (*s && used < sizeof(line))
+		line[used++] = *s++;
 }
 
-static char line[128];
-
-/* A few digits of hex into line[] (no printf: its output is serial). */
-static const char *hex(uint64_t v)
+static void add_hex(uint64_t v)
 {
 	static const char digits[] = "0123456789abcdef";
 	int i;
 
-	line[0] = '0';
-	line[1] = 'x';
-	for (i = 0; i < 16; i++)
-		line[2 + i] = digits[(v >> (60 - 4 * i)) & 0xf];
-	line[18] = '\0';
-	return line;
+	add("0x");
+	for (i = 0; i < 16 && used < sizeof(line); i++)
+		line[used++] = digits[(v >> (60 - 4 * i)) & 0xf];
+}
+
+static void say_line(void)
+{
+	add("\n");
+	hc_write(line, used);
+	used = 0;
+}
+
+static void say(const char *s)
+{
+	add(s);
+	hc_write(line, used);
+	used = 0;
 }
 
 int main(void)
@@ -46,10 +59,10 @@ int main(void)
 	say("hello via hypercall\n");
 
 	got = hypercall5(KIT_HC_MIX5, A1, A2, A3, A4, A5);
-	say("mix5: ");
-	say((uint64_t)got == expected ? "ok " : "WRONG ");
-	say(hex((uint64_t)got));
-	say("\n");
+	add("mix5: ");
+	add((uint64_t)got == expected ? "ok " : "WRONG ");
+	add_hex((uint64_t)got);
+	say_line();
 
 	got = hc_fill(&fill);
 	for (i = 0, good = 0; i < sizeof(buffer); i++)

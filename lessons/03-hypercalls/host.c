@@ -54,8 +54,12 @@ int hc_on_exit(struct vcpu *cpu, void *ctx)
 	}
 	host->ncalls++;
 	if (host->trace) {
-		fprintf(host->trace, "  hypercall %s(0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx) = ",
-			hc_name(call.nr), (unsigned long long)call.args[0],
+		if (strcmp(hc_name(call.nr), "unknown") == 0)
+			fprintf(host->trace, "  hypercall #%llu", (unsigned long long)call.nr);
+		else
+			fprintf(host->trace, "  hypercall %s", hc_name(call.nr));
+		fprintf(host->trace, "(0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx) = ",
+			(unsigned long long)call.args[0],
 			(unsigned long long)call.args[1], (unsigned long long)call.args[2],
 			(unsigned long long)call.args[3], (unsigned long long)call.args[4]);
 		if (call.nr == KIT_HC_MIX5)
