@@ -35,10 +35,18 @@ Q := $(if $(filter 1,$(V)),,@)
 # against an arm64 sysroot of CUnit and Capstone fetched into EMU_CACHE.
 EMU_CACHE := $(BUILD)/emu-arm64
 CROSS := $(if $(filter $(ARCH),$(HOST_ARCH)),,yes)
+# The emulated machine's kernel: 6.12 (4 KiB pages), 6.12-16k (16 KiB pages,
+# like a Raspberry Pi 5) or 6.1 (no SMCCC filter); see common/emu-arm64/.
+EMU_KERNEL ?= 6.12
 ifeq ($(CROSS),yes)
 CC := aarch64-linux-gnu-gcc
 SYSROOT := $(EMU_CACHE)/sysroot
 SYSROOT_LIB := $(SYSROOT)/usr/lib/aarch64-linux-gnu
+# Fetched once, by the kit's own private apt configuration.
+CROSS_DEPS := $(SYSROOT_LIB)/libcunit.a
+# How a program of this ARCH runs here: inside the emulated machine.
+export KIT_RUNNER := common/emu-arm64/run.sh --cache $(EMU_CACHE) --kernel $(EMU_KERNEL) \
+	--fetch --quiet
 KIT_CFLAGS_ARCH := -isystem $(SYSROOT)/usr/include
 KIT_LDFLAGS_ARCH := -static -L$(SYSROOT_LIB)
 CAPSTONE_LIBS := $(if $(wildcard $(SYSROOT_LIB)/libcapstone.a),-lcapstone)
@@ -69,9 +77,13 @@ GRADE_LIBS := $(LIBGRADE) $(LIBKIT) -lcunit $(CAPSTONE_LIBS)
 
 HEADERS := $(wildcard common/*.h common/arch/*.h common/grade/*.h)
 
-$(OUT)/%.o: %.c $(HEADERS)
+$(OUT)/%.o: %.c $(HEADERS) | $(CROSS_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KIT_CFLAGS) -c -o $@ $<
+
+# The arm64 sysroot (CUnit, Capstone) for cross builds.
+$(EMU_CACHE)/sysroot/usr/lib/aarch64-linux-gnu/libcunit.a:
+	@bash common/emu-arm64/fetch.sh $(EMU_CACHE) sysroot
 
 $(LIBKIT): $(CORE_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -122,19 +134,19 @@ $(1)_CFLAGS := -Ilessons/$(1) -I$(GUEST_DIR)/$(1) -I$(GUEST_DIR)/lib -Icommon/ab
 $(1)_HEADERS := $$(wildcard lessons/*/*.h $(GUEST_DIR)/$(1)/*.h $(GUEST_DIR)/lib/*.h \
 	common/abi/*.h) $(HEADERS)
 
-$(OUT)/student/$(1)/%.o: lessons/$(1)/%.c $$($(1)_HEADERS)
+$(OUT)/student/$(1)/%.o: lessons/$(1)/%.c $$($(1)_HEADERS) | $(CROSS_DEPS)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
-$(OUT)/student/$(1)/extra/%.o: %.c $$($(1)_HEADERS)
+$(OUT)/student/$(1)/extra/%.o: %.c $$($(1)_HEADERS) | $(CROSS_DEPS)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
-$(OUT)/solution/$(1)/extra/%.o: %.c $$($(1)_HEADERS)
+$(OUT)/solution/$(1)/extra/%.o: %.c $$($(1)_HEADERS) | $(CROSS_DEPS)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
-$(OUT)/solution/$(1)/%.o: solutions/$(1)/%.c $$($(1)_HEADERS)
+$(OUT)/solution/$(1)/%.o: solutions/$(1)/%.c $$($(1)_HEADERS) | $(CROSS_DEPS)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
-$(OUT)/solution/$(1)/%.o: lessons/$(1)/%.c $$($(1)_HEADERS)
+$(OUT)/solution/$(1)/%.o: lessons/$(1)/%.c $$($(1)_HEADERS) | $(CROSS_DEPS)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
 
@@ -187,7 +199,7 @@ $(OUT)/tests/%: $(OUT)/common/tests/%.o $(LIBGRADE) $(LIBKIT)
 
 # ---- targets ----------------------------------------------------------
 .PHONY: help all deps deps-check doctor check grade docs clean mistakes run sanitize \
-	sanitize-build
+	sanitize-build print-lessons mistakes-run
 
 help:
 	@echo "The KVM hypervisor kit ($(ARCH))"
@@ -250,21 +262,36 @@ sanitize-build:
 sanitize: deps-check sanitize-build
 	@bash common/scripts/sanitize.sh "$(SANITIZE_OUT)" "$(BUILD)" $(LESSONS)
 
+# On an x86_64 host the arm64 lessons are checked too, in the emulator.
+EMU_ARCH := $(if $(filter x86_64,$(HOST_ARCH)),arm64)
+
 check: deps-check
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory sanitize-build
-	@bash common/scripts/check.sh "$(OUT)" "$(BUILD)" "$(ARCH)" $(LESSONS)
+	$(if $(EMU_ARCH),@$(MAKE) --no-print-directory ARCH=$(EMU_ARCH) all)
+	@EMU_ARCH="$(EMU_ARCH)" EMU_LESSONS="$(if $(EMU_ARCH),$(shell $(MAKE) -s \
+		--no-print-directory ARCH=$(EMU_ARCH) print-lessons))" \
+		bash common/scripts/check.sh "$(OUT)" "$(BUILD)" "$(ARCH)" $(LESSONS)
 
 # Every plausible mistake in solutions/*/mistakes.txt must be caught by
 # the checks it names (make check runs this too).
-export CC KIT_CFLAGS GRADE_WRAP GRADE_LIBS GUEST_DIR
+export CC KIT_CFLAGS KIT_LDFLAGS GRADE_WRAP GRADE_LIBS GUEST_DIR
 mistakes: deps-check
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory mistakes-run
+
+mistakes-run:
 	@mkdir -p $(BUILD)/check
-	@bash common/scripts/mistakes.sh "$(OUT)" "$(ARCH)" /dev/null $(LESSONS)
+	@bash common/scripts/mistakes.sh "$(OUT)" "$(ARCH)" "$(or $(SUMMARY),/dev/null)" $(LESSONS)
 
 docs: deps-check
 	@bash docs/build.sh "$(BUILD)/docs" $(LESSONS)
 
+# The lessons that exist on ARCH (for scripts).
+print-lessons:
+	@echo $(LESSONS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD)/x86_64 $(BUILD)/arm64 $(BUILD)/*-sanitize $(BUILD)/check \
+		$(BUILD)/grade $(BUILD)/docs $(BUILD)/results.json
+	@echo "(kept $(EMU_CACHE), the downloaded arm64 kernels and sysroot)"

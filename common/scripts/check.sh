@@ -13,7 +13,9 @@
 #   5. plausible mistakes (solutions/*/mistakes.txt) caught by their checks;
 #   6. kvmrun, the guest runner, on guests that work and guests that do not;
 #   7. the solutions' checks and kvmrun built with ASan and UBSan;
-#   8. the documentation site, and every TODO's section in its lesson text.
+#   8. on an x86_64 host, the arm64 lessons in the emulated arm64 machine
+#      (solutions, starters, mistakes; 4 KiB and 16 KiB pages, Linux 6.1);
+#   9. the documentation site, and every TODO's section in its lesson text.
 # Each step adds a line to a summary; the last line is the total.
 set -uo pipefail
 out=$1 build=$2 arch=$3
@@ -198,7 +200,59 @@ KIT_CHECK_SUMMARY=$summary bash common/scripts/sanitize.sh "${out}-sanitize" "$b
 grep -E '^(score|kvmrun with)|FAIL|CRASH|TIMEOUT' "$logs/sanitize.txt" | sed 's/^/  /'
 echo
 
-echo "##### 8. documentation"
+echo "##### 8. the arm64 lessons, in the emulated arm64 machine"
+if [ -n "${EMU_ARCH:-}" ]; then
+	a64=$build/arm64
+	emu_logs=$logs/arm64
+	mkdir -p "$emu_logs"
+	started=$(date +%s)
+	runs=0
+	# Each run in the machine writes its own summary file, which comes
+	# back into $emu_logs (the machine's /out is new at every boot).
+	emu() { # kernel program args...
+		local kernel=$1
+		shift
+		runs=$((runs + 1))
+		common/emu-arm64/run.sh --cache "$build/emu-arm64" --kernel "$kernel" --fetch \
+			--quiet --out "$emu_logs" -- "$@" --summary "summary-$runs.tsv"
+	}
+	rm -f "$emu_logs"/summary-*.tsv
+	emu 6.12 "$a64/tests/core-tests" --label "core unit tests (arm64, Linux 6.12)" |
+		tail -n 2
+	for lesson in $EMU_LESSONS; do
+		emu 6.12 "$a64/solution/$lesson/grade" \
+			--label "reference solution (arm64, Linux 6.12)" | tee "$emu_logs/$lesson.txt"
+		emu 6.12 "$a64/student/$lesson/grade" --expect-zero \
+			--label "untouched starter (arm64, Linux 6.12)" > "$emu_logs/$lesson-starter.txt"
+		tail -n 2 "$emu_logs/$lesson-starter.txt"
+	done
+	# Other kernels: 16 KiB pages (a Raspberry Pi 5's), and Linux 6.1.
+	for kernel in 6.12-16k 6.1; do
+		for lesson in $EMU_LESSONS; do
+			echo "== $lesson: reference solution (arm64, Linux $kernel) =="
+			emu "$kernel" "$a64/solution/$lesson/grade" \
+				--label "reference solution (arm64, Linux $kernel)" |
+				grep -E '^(score|[0-9]+ passed)|FAIL|CRASH|TIMEOUT|SKIP'
+		done
+	done
+	for ((i = 1; i <= runs; i++)); do
+		if [ -f "$emu_logs/summary-$i.tsv" ]; then
+			sed 's/^/arm64: /' "$emu_logs/summary-$i.tsv" >> "$summary"
+		else
+			record "arm64: run $i in the emulated machine reported nothing" 0 1 0
+		fi
+	done
+	# The mistakes, each in the machine (one boot each).
+	make -s --no-print-directory ARCH=arm64 mistakes-run SUMMARY="$summary" \
+		> "$emu_logs/mistakes.txt" 2>&1
+	grep -E '^  (FAIL|SKIP)|passed' "$emu_logs/mistakes.txt"
+	echo "  (the arm64 part took $(( $(date +%s) - started )) s)"
+else
+	echo "  (not on an x86_64 host: the arm64 lessons run natively there)"
+fi
+echo
+
+echo "##### 9. documentation"
 if bash docs/build.sh "$build/docs" "${lessons[@]}" > "$logs/docs.txt" 2>&1; then
 	record "docs: site builds, links and TODO sections resolve" 1 0 0
 	tail -n 3 "$logs/docs.txt"

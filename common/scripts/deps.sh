@@ -19,6 +19,11 @@ packages() {
 	echo libcapstone-dev    # disassembles the instruction at the guest's PC
 	echo pandoc             # make docs: the lessons as a website
 	echo util-linux         # setpriv, for the kit's no-permission self-test
+	if [ "$(uname -m)" = x86_64 ]; then
+		# The arm64 lessons, on an x86_64 host: a cross compiler, and an
+		# emulated arm64 machine to run them in (common/emu-arm64/).
+		echo gcc-aarch64-linux-gnu qemu-system-arm
+	fi
 }
 
 missing() {

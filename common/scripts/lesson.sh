@@ -13,15 +13,24 @@ else
 	what="your code (lessons/$lesson/)"
 fi
 
+# KIT_RUNNER (from the Makefile) runs programs built for another
+# architecture: arm64 ones inside the emulated arm64 machine.
+runner=()
+if [ -n "${KIT_RUNNER:-}" ]; then
+	read -ra runner <<< "$KIT_RUNNER"
+	runner+=(--)
+	echo "(running inside the emulated arm64 machine: common/emu-arm64/README.md)"
+fi
+
 echo "=== $lesson: the lesson's program, with $what ==="
-timeout --kill-after=5 60 "$dir/lesson"
-[ $? -eq 124 ] && echo "(the lesson's program was stopped after 60 s)"
+timeout --kill-after=5 120 "${runner[@]}" "$dir/lesson"
+[ $? -eq 124 ] && echo "(the lesson's program was stopped after 120 s)"
 echo
 echo "=== $lesson: graded checks, with $what ==="
 if [ -n "$test" ]; then
-	"$dir/grade" --label "$variant" --only "$test" --verbose
+	"${runner[@]}" "$dir/grade" --label "$variant" --only "$test" --verbose
 else
-	"$dir/grade" --label "$variant"
+	"${runner[@]}" "$dir/grade" --label "$variant"
 fi
 status=$?
 if [ $status -ne 0 ] && [ "$variant" = student ]; then

@@ -8,7 +8,7 @@
 # must fail (FAIL, CRASH or TIMEOUT). A mistake that no listed check
 # catches is a hole in the grading, and fails `make check`.
 #
-# Needs from the Makefile's environment: CC KIT_CFLAGS GRADE_WRAP
+# Needs from the Makefile's environment: CC KIT_CFLAGS KIT_LDFLAGS GRADE_WRAP
 # GRADE_LIBS GUEST_DIR.
 set -uo pipefail
 out=$1 arch=$2 summary=$3
@@ -73,11 +73,17 @@ try_mistake() { # lesson n what file from to caught
 	done < <(sed 's/\.c$/.o/; s|^|'"$out/solution/$lesson/extra/"'|' \
 		lessons/"$lesson"/builds-on 2>/dev/null)
 	# shellcheck disable=SC2086
-	$CC $GRADE_WRAP -o "$dir/grade" "${given[@]}" "${objs[@]}" \
+	$CC $KIT_LDFLAGS $GRADE_WRAP -o "$dir/grade" "${given[@]}" "${objs[@]}" \
 		"$out/guest/$lesson"/*.blob.o $GRADE_LIBS || { echo "  FAIL  #$n $what: does not link";
 							   holes=$((holes + 1)); return; }
 	log=$dir/grade.txt
-	(unset KIT_FAIL_ON_SKIP; "$dir/grade" --only "$caught") > "$log" 2>&1
+	# KIT_RUNNER: for another architecture, run inside its emulated machine.
+	local runner=()
+	if [ -n "${KIT_RUNNER:-}" ]; then
+		read -ra runner <<< "$KIT_RUNNER"
+		runner+=(--)
+	fi
+	(unset KIT_FAIL_ON_SKIP; "${runner[@]}" "$dir/grade" --only "$caught") > "$log" 2>&1
 	local missed=() check line nskip=0
 	IFS=, read -ra checks <<< "$caught"
 	for check in "${checks[@]}"; do
@@ -125,8 +131,17 @@ for lesson in "$@"; do
 		"file:"*) file=$(echo "${line#file:}" | sed 's/^ *//') ;;
 		"replace: "*) from=${line#replace: }; from=${from#"${from%%[! ]*}"} ;;
 		"with: "*) to=${line#with: }; to=${to#"${to%%[! ]*}"} ;;
+		"caught_$arch:"*)
+			# This architecture's own list, for the next caught: line.
+			caught_here=$(echo "${line#caught_"$arch":}" | tr -d ' ')
+			;;
+		"caught_"*) ;;
 		"caught:"*)
 			caught=$(echo "${line#caught:}" | tr -d ' ')
+			if [ -n "${caught_here:-}" ]; then
+				caught=$caught_here
+				caught_here=""
+			fi
 			n=$((n + 1))
 			try_mistake "$lesson" "$n" "$what" "$file" "$from" "$to" "$caught"
 			;;
@@ -134,5 +149,6 @@ for lesson in "$@"; do
 	done < "$list"
 done
 echo "$held passed, $holes failed, $skipped skipped"
-printf '%s\t%s\t%s\t%s\t0\t0\n' "mistakes caught by the checks" "$held" "$holes" "$skipped" >> "$summary"
+printf '%s\t%s\t%s\t%s\t0\t0\n' "mistakes caught by the checks ($arch)" "$held" "$holes" \
+	"$skipped" >> "$summary"
 [ "$holes" -eq 0 ]
