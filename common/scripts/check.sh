@@ -209,19 +209,23 @@ if [ -n "${EMU_ARCH:-}" ]; then
 	runs=0
 	# Each run in the machine writes its own summary file, which comes
 	# back into $emu_logs (the machine's /out is new at every boot).
+	# (Callers count the run first: emu often runs in a pipeline, that is
+	# in a subshell, where a count would be lost.)
 	emu() { # kernel program args...
 		local kernel=$1
 		shift
-		runs=$((runs + 1))
 		common/emu-arm64/run.sh --cache "$build/emu-arm64" --kernel "$kernel" --fetch \
 			--quiet --out "$emu_logs" -- "$@" --summary "summary-$runs.tsv"
 	}
 	rm -f "$emu_logs"/summary-*.tsv
+	runs=$((runs + 1))
 	emu 6.12 "$a64/tests/core-tests" --label "core unit tests (arm64, Linux 6.12)" |
 		tail -n 2
 	for lesson in $EMU_LESSONS; do
+		runs=$((runs + 1))
 		emu 6.12 "$a64/solution/$lesson/grade" \
 			--label "reference solution (arm64, Linux 6.12)" | tee "$emu_logs/$lesson.txt"
+		runs=$((runs + 1))
 		emu 6.12 "$a64/student/$lesson/grade" --expect-zero \
 			--label "untouched starter (arm64, Linux 6.12)" > "$emu_logs/$lesson-starter.txt"
 		tail -n 2 "$emu_logs/$lesson-starter.txt"
@@ -230,6 +234,7 @@ if [ -n "${EMU_ARCH:-}" ]; then
 	for kernel in 6.12-16k 6.1; do
 		for lesson in $EMU_LESSONS; do
 			echo "== $lesson: reference solution (arm64, Linux $kernel) =="
+			runs=$((runs + 1))
 			emu "$kernel" "$a64/solution/$lesson/grade" \
 				--label "reference solution (arm64, Linux $kernel)" |
 				grep -E '^(score|[0-9]+ passed)|FAIL|CRASH|TIMEOUT|SKIP'
