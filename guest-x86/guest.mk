@@ -43,6 +43,9 @@ $(OUT)/guest/lib/%.o: guest-x86/lib/%.c $(GUEST_X86_LIB_HEADERS)
 $(OUT)/guest/lib/%.o: guest-x86/lib/%.S $(GUEST_X86_LIB_HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(GUEST_X86_CFLAGS) -c -o $@ $<
+$(OUT)/guest/lib/%.o: common/guest/%.c $(GUEST_X86_LIB_HEADERS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(GUEST_X86_CFLAGS) -c -o $@ $<
 
 # $(call x86_guest_rules,LESSON,LIBS): lessons 02 on. LIBS are the runtime
 # objects every C guest of the lesson links (lesson 03 adds hypercall.o).
@@ -71,5 +74,5 @@ $(OUT)/guest/$(1)/%.img: $(OUT)/guest/$(1)/%.S.elf
 	$$(Q)cp $$< $$@
 endef
 
-$(eval $(call x86_guest_rules,02-c-guests,crt0.o libguest.o))
-$(eval $(call x86_guest_rules,03-hypercalls,crt0.o libguest.o hcexit.o))
+$(eval $(call x86_guest_rules,02-c-guests,crt0.o libguest.o printf.o))
+$(eval $(call x86_guest_rules,03-hypercalls,crt0.o libguest.o printf.o hcexit.o))

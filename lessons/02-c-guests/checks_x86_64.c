@@ -449,8 +449,9 @@ static void expect_report_matches(struct vcpu *cpu, const struct crash_report *r
 	EXPECT(r->exit_name && (uintptr_t)r->exit_name != (uintptr_t)0xa5a5a5a5a5a5a5a5ULL &&
 	       strcmp(r->exit_name, kvm_exit_name(cpu->run->exit_reason)) == 0,
 	       "report.exit_name should be \"%s\"", kvm_exit_name(cpu->run->exit_reason));
-	EXPECT_EQ_U64("report.rip", r->rip, regs.rip);
-	EXPECT_EQ_U64("report.rsp", r->rsp, regs.rsp);
+	EXPECT_EQ_U64("report.pc (RIP)", r->pc, regs.rip);
+	EXPECT_EQ_U64("report.sp (RSP)", r->sp, regs.rsp);
+	EXPECT_EQ_U64("report.nregs", r->nregs, 16);
 	EXPECT_EQ_U64("report.regs[0] (rax)", r->regs[0], regs.rax);
 	EXPECT_EQ_U64("report.regs[3] (rdx)", r->regs[3], regs.rdx);
 	EXPECT_EQ_U64("report.regs[15] (r15)", r->regs[15], regs.r15);
@@ -500,7 +501,7 @@ static void test_jump_unmapped_diagnosed(void)
 	EXPECT(o.ret < 0, "the jump_unmapped guest's run should fail");
 	report_after(&cpu, &r);
 	expect_report_matches(&cpu, &r);
-	EXPECT_EQ_U64("report.rip (the address jumped to)", r.rip, LM_UNBACKED_ADDR + 0x1000);
+	EXPECT_EQ_U64("report.pc (the address jumped to)", r.pc, LM_UNBACKED_ADDR + 0x1000);
 	EXPECT(r.has_fault_address == false || r.fault_address == LM_UNBACKED_ADDR + 0x1000,
 	       "report.fault_address 0x%llx: there was no data access",
 	       (unsigned long long)r.fault_address);
@@ -530,7 +531,7 @@ static void test_zero_stack_diagnosed(void)
 		      KVM_EXIT_SHUTDOWN);
 	report_after(&cpu, &r);
 	expect_report_matches(&cpu, &r);
-	EXPECT_EQ_U64("report.rsp", r.rsp, 0);
+	EXPECT_EQ_U64("report.sp", r.sp, 0);
 	EXPECT(r.has_fault_address == false, "a shutdown has no MMIO fault address");
 	free(o.output);
 }

@@ -18,7 +18,7 @@ int lm_crash_report(struct vcpu *cpu, struct crash_report *report)
 	/*
 	 * TODO: fill every field of *report:
 	 *  - exit_reason and exit_name from cpu->run;
-	 *  - rip, rsp and regs[] from KVM_GET_REGS;
+	 *  - pc (RIP), sp (RSP), regs[] and nregs (16) from KVM_GET_REGS;
 	 *  - for KVM_EXIT_MMIO: the fault address and whether it was a write;
 	 *  - code[]: up to CRASH_CODE_BYTES bytes at RIP, as many as guest
 	 *    memory has (code_len 0 if RIP is outside it).

@@ -24,8 +24,9 @@ int lm_crash_report(struct vcpu *cpu, struct crash_report *r)
 	 * fill (the classic "all registers zero" comes from that too). */
 	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) < 0)
 		return kit_syscall_error("KVM_GET_REGS", NULL);
-	r->rip = regs.rip;
-	r->rsp = regs.rsp;
+	r->pc = regs.rip;
+	r->sp = regs.rsp;
+	r->nregs = 16;
 	r->regs[0] = regs.rax;  r->regs[1] = regs.rbx;  r->regs[2] = regs.rcx;
 	r->regs[3] = regs.rdx;  r->regs[4] = regs.rsi;  r->regs[5] = regs.rdi;
 	r->regs[6] = regs.rsp;  r->regs[7] = regs.rbp;  r->regs[8] = regs.r8;
@@ -44,7 +45,7 @@ int lm_crash_report(struct vcpu *cpu, struct crash_report *r)
 	 * RIP is a guest physical address. Near the end of RAM, take what
 	 * there is; outside RAM there is nothing to read. */
 	for (n = CRASH_CODE_BYTES; n > 0; n--) {
-		code = guest_ptr(cpu->vm, r->rip, n);
+		code = guest_ptr(cpu->vm, r->pc, n);
 		if (code) {
 			memcpy(r->code, code, n);
 			r->code_len = n;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* boot.c - lesson 02 (given): your steps, in order, for one ELF guest. */
+/* boot_x86_64.c - lesson 02 (given): your steps, in order, for one ELF guest. */
 #include "c_guests.h"
 #include "layout.h"
 

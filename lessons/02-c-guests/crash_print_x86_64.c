@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* crash_print.c - lesson 02 (given): a crash report, in words. */
+/* crash_print_x86_64.c - lesson 02 (given): a crash report, in words. */
 #include "c_guests.h"
 
 static const char *const reg_names[16] = {
@@ -18,13 +18,13 @@ void lm_crash_print(const struct crash_report *r, FILE *out)
 		fprintf(out, "  fault:   %s guest physical 0x%llx (no memory there)\n",
 			r->fault_is_write ? "write to" : "read from",
 			(unsigned long long)r->fault_address);
-	fprintf(out, "  rip:     0x%llx   rsp: 0x%llx%s\n", (unsigned long long)r->rip,
-		(unsigned long long)r->rsp, r->rsp == 0 ? "   <- a zero stack pointer" : "");
-	for (i = 0; i < 16; i++)
+	fprintf(out, "  rip:     0x%llx   rsp: 0x%llx%s\n", (unsigned long long)r->pc,
+		(unsigned long long)r->sp, r->sp == 0 ? "   <- a zero stack pointer" : "");
+	for (i = 0; i < 16 && i < r->nregs; i++)
 		fprintf(out, "%s%-3s 0x%016llx%s", i % 4 ? " " : "  ", reg_names[i],
 			(unsigned long long)r->regs[i], i % 4 == 3 ? "\n" : "");
 	if (r->code_len) {
-		kit_disassemble(r->code, r->code_len, r->rip, KIT_ISA_X86_64, text, sizeof(text));
+		kit_disassemble(r->code, r->code_len, r->pc, KIT_ISA_X86_64, text, sizeof(text));
 		fprintf(out, "  at rip:  %s\n", text);
 	} else {
 		fprintf(out, "  at rip:  nothing: rip is outside guest memory (a jump to nowhere?)\n");
