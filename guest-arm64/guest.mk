@@ -29,3 +29,42 @@ $(OUT)/guest/01-first-run/%.elf: $(OUT)/guest/01-first-run/%.o guest-arm64/flat.
 
 $(OUT)/guest/01-first-run/%.img: $(OUT)/guest/01-first-run/%.elf
 	$(Q)$(GUEST_ARM64_OBJCOPY) -O binary $< $@
+
+# --- lessons 02 on: C guests --------------------------------------------
+#                NAME.c  C at EL1: crt0.S + vectors.S + the C file +
+#                        libguest.c + common/guest/printf.c, linked by
+#                        guest.ld at 0x40100000 into an ELF64 executable
+#                NAME.S  assembler with its own _start (and vectors.S)
+GUEST_ARM64_LIB_HEADERS := $(wildcard guest-arm64/lib/*.h common/abi/*.h)
+GUEST_ARM64_CFLAGS += -Iguest-arm64/lib -Icommon/abi -DKIT_GUEST
+
+$(OUT)/guest/lib/%.o: guest-arm64/lib/%.c $(GUEST_ARM64_LIB_HEADERS)
+	@mkdir -p $(@D)
+	$(Q)$(GUEST_ARM64_CC) $(GUEST_ARM64_CFLAGS) -c -o $@ $<
+$(OUT)/guest/lib/%.o: guest-arm64/lib/%.S $(GUEST_ARM64_LIB_HEADERS)
+	@mkdir -p $(@D)
+	$(Q)$(GUEST_ARM64_CC) $(GUEST_ARM64_CFLAGS) -c -o $@ $<
+$(OUT)/guest/lib/%.o: common/guest/%.c $(GUEST_ARM64_LIB_HEADERS)
+	@mkdir -p $(@D)
+	$(Q)$(GUEST_ARM64_CC) $(GUEST_ARM64_CFLAGS) -c -o $@ $<
+
+# $(call arm64_guest_rules,LESSON,LIBS)
+define arm64_guest_rules
+$(OUT)/guest/$(1)/%.c.o: guest-arm64/$(1)/%.c $$(GUEST_ARM64_LIB_HEADERS)
+	@mkdir -p $$(@D)
+	$$(Q)$$(GUEST_ARM64_CC) $$(GUEST_ARM64_CFLAGS) -Iguest-arm64/$(1) -c -o $$@ $$<
+$(OUT)/guest/$(1)/%.S.o: guest-arm64/$(1)/%.S $$(GUEST_ARM64_LIB_HEADERS)
+	@mkdir -p $$(@D)
+	$$(Q)$$(GUEST_ARM64_CC) $$(GUEST_ARM64_CFLAGS) -c -o $$@ $$<
+$(OUT)/guest/$(1)/%.c.elf: $(OUT)/guest/$(1)/%.c.o $(addprefix $(OUT)/guest/lib/,$(2)) guest-arm64/lib/guest.ld
+	$$(Q)$$(GUEST_ARM64_LD) -T guest-arm64/lib/guest.ld -o $$@ \
+		$(addprefix $(OUT)/guest/lib/,$(2)) $$<
+$(OUT)/guest/$(1)/%.S.elf: $(OUT)/guest/$(1)/%.S.o $(OUT)/guest/lib/vectors.o guest-arm64/lib/guest.ld
+	$$(Q)$$(GUEST_ARM64_LD) -T guest-arm64/lib/guest.ld -o $$@ $$< $(OUT)/guest/lib/vectors.o
+$(OUT)/guest/$(1)/%.img: $(OUT)/guest/$(1)/%.c.elf
+	$$(Q)cp $$< $$@
+$(OUT)/guest/$(1)/%.img: $(OUT)/guest/$(1)/%.S.elf
+	$$(Q)cp $$< $$@
+endef
+
+$(eval $(call arm64_guest_rules,02-c-guests,crt0.o vectors.o libguest.o printf.o))

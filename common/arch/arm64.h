@@ -23,6 +23,19 @@
 #define ARM64_REG_SP_EL1   ARM64_CORE_REG(sp_el1)        /* the stack at EL1h */
 #define ARM64_REG_PC       ARM64_CORE_REG(regs.pc)
 #define ARM64_REG_PSTATE   ARM64_CORE_REG(regs.pstate)
+#define ARM64_REG_ELR_EL1  ARM64_CORE_REG(elr_el1)       /* where an exception hit */
+
+/* System registers: ARM64_SYS_REG(op0, op1, CRn, CRm, op2), the encoding
+ * of the MRS/MSR instruction (Arm ARM, D19 "AArch64 System Register
+ * Descriptions"). */
+#define ARM64_REG_ESR_EL1  ARM64_SYS_REG(3, 0, 5, 2, 0)  /* exception syndrome */
+#define ARM64_REG_FAR_EL1  ARM64_SYS_REG(3, 0, 6, 0, 0)  /* fault address */
+
+/* ESR_ELx.EC, bits [31:26]: the exception class (Arm ARM D17.2.37). */
+#define ARM64_ESR_EC(esr)        (((esr) >> 26) & 0x3f)
+#define ARM64_EC_UNKNOWN         0x00 /* e.g. udf: an undefined instruction */
+#define ARM64_EC_IABT_CUR        0x21 /* instruction abort at the same EL */
+#define ARM64_EC_DABT_CUR        0x25 /* data abort at the same EL */
 
 /* PSTATE (SPSR layout, Arm ARM C5.2.18): EL1 using SP_EL1, with debug,
  * SError, IRQ and FIQ masked: what KVM_ARM_VCPU_INIT starts a vCPU with. */

@@ -1,0 +1,4 @@
+/* SPDX-License-Identifier: MIT */
+/* wild_pointer.c - the same program as on x86: it uses nothing but the C library
+ * of the kit (printf) and layout.h, which arm64 has too. */
+#include "../../guest-x86/02-c-guests/wild_pointer.c"
