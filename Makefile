@@ -128,7 +128,7 @@ $(1)_GIVEN := $$(call arch_files,$$(filter-out main.c checks%.c $$($(1)_STUDENT_
 # What the lesson builds on from earlier lessons (lessons/LESSON/builds-on
 # lists files; the reference versions are used, so a lesson can be done
 # before the one it builds on).
-$(1)_EXTRA := $$(shell cat lessons/$(1)/builds-on 2>/dev/null)
+$(1)_EXTRA := $$(call arch_files,$$(shell cat lessons/$(1)/builds-on 2>/dev/null))
 $(1)_CFLAGS := -Ilessons/$(1) -I$(GUEST_DIR)/$(1) -I$(GUEST_DIR)/lib -Icommon/abi \
 	$$(addprefix -I,$$(sort $$(patsubst solutions/%,lessons/%,$$(dir $$($(1)_EXTRA)))))
 $(1)_HEADERS := $$(wildcard lessons/*/*.h $(GUEST_DIR)/$(1)/*.h $(GUEST_DIR)/lib/*.h \

@@ -68,3 +68,4 @@ $(OUT)/guest/$(1)/%.img: $(OUT)/guest/$(1)/%.S.elf
 endef
 
 $(eval $(call arm64_guest_rules,02-c-guests,crt0.o vectors.o libguest.o printf.o))
+$(eval $(call arm64_guest_rules,03-hypercalls,crt0.o vectors.o libguest.o printf.o hypercall.o hcexit.o))

@@ -12,6 +12,20 @@
  * resumes the guest. A port exit reaches userspace on every x86 KVM;
  * `vmcall` does not (lesson 03 shows why).
  *
+ * Transports (arm64): the call number in X0, up to five arguments in X1-X5,
+ * the result back in X0, through either of
+ *   - `hvc #0` with X0 = KIT_HC_SMCCC_BASE + number: a vendor-specific
+ *     hypervisor service call (Arm DEN 0028, SMCCC). KVM hands it to the
+ *     host as KVM_EXIT_HYPERCALL only if the host installed an SMCCC
+ *     filter (Linux 6.4+); otherwise KVM answers it itself with -1
+ *     (SMCCC's NOT_SUPPORTED);
+ *   - a store to KIT_HC_DOORBELL_GPA, where there is no memory: an MMIO
+ *     exit, on every arm64 KVM.
+ * A guest finds out which one reaches the host by calling number 0 with
+ * `hvc`: -1 means KVM kept the call, anything else came from the host.
+ * Only numbers below KIT_HC_SMCCC_COUNT have a function ID; a guest sends
+ * the others (unknown ones, say) through the doorbell.
+ *
  * Results: >= 0 is success (a count, or a value); a small negative number
  * is one of the KIT_HC_E* errors below (the Linux errno values, negated).
  * KIT_HC_MIX5 is the exception: its result is all 64 bits of a hash.
@@ -35,6 +49,14 @@
 /* x86: the port of `out %al, $KIT_HC_PORT`. Below 0x100, so the `out` can
  * take it as an immediate and leave DX free for the third argument. */
 #define KIT_HC_PORT 0xe0
+
+/* arm64: the SMCCC function IDs of the calls: fast calls, SMC64, owned by
+ * the "vendor specific hypervisor service" range (owner 6). */
+#define KIT_HC_SMCCC_BASE   0xC6000000u
+#define KIT_HC_SMCCC_COUNT  16          /* how many IDs the host forwards */
+#define KIT_HC_SMCCC_NOT_SUPPORTED (-1) /* what KVM answers for one it keeps */
+/* arm64: the MMIO doorbell. */
+#define KIT_HC_DOORBELL_GPA 0x09002000
 
 /* Call numbers. */
 #define KIT_HC_WRITE 1  /* (const char *buf, uint64_t len) -> len written */

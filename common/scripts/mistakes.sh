@@ -70,8 +70,9 @@ try_mistake() { # lesson n what file from to caught
 	# ... and what it builds on from earlier lessons (lessons/*/builds-on).
 	while IFS= read -r f; do
 		given+=("$f")
-	done < <(sed 's/\.c$/.o/; s|^|'"$out/solution/$lesson/extra/"'|' \
-		lessons/"$lesson"/builds-on 2>/dev/null)
+	done < <({ grep -v -e '_x86_64\.c$' -e '_arm64\.c$' lessons/"$lesson"/builds-on
+		   grep -e "_$arch\.c\$" lessons/"$lesson"/builds-on; } 2>/dev/null |
+		 sed 's/\.c$/.o/; s|^|'"$out/solution/$lesson/extra/"'|')
 	# shellcheck disable=SC2086
 	$CC $KIT_LDFLAGS $GRADE_WRAP -o "$dir/grade" "${given[@]}" "${objs[@]}" \
 		"$out/guest/$lesson"/*.blob.o $GRADE_LIBS || { echo "  FAIL  #$n $what: does not link";

@@ -8,7 +8,7 @@
 #include "guest.h"
 #include "hypercall.h"
 
-#define RAM_END ((uint64_t)LM_RAM_SIZE)
+#define RAM_END ((uint64_t)LM_RAM_GPA + LM_RAM_SIZE)
 
 static void report(const char *what, int64_t got)
 {
@@ -46,7 +46,7 @@ int main(void)
 	fill.buf = (uint8_t *)(uintptr_t)(~0ULL - 7);
 	fill.len = 16;
 	report("fill wrapping around", hc_fill(&fill));
-	fill.buf = (uint8_t *)0x1000;
+	fill.buf = (uint8_t *)(uintptr_t)(LM_RAM_GPA + 0x1000);
 	fill.len = KIT_HC_MAX_FILL + 1;
 	report("fill too long", hc_fill(&fill));
 

@@ -57,6 +57,9 @@ int main(void)
 	unsigned i, good;
 
 	say("hello via hypercall\n");
+	add("transport: ");
+	add(hc_transport());
+	say_line();
 
 	got = hypercall5(KIT_HC_MIX5, A1, A2, A3, A4, A5);
 	add("mix5: ");

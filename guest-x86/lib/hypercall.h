@@ -55,6 +55,12 @@ static inline int64_t hypercall4(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t
 	return hypercall5(nr, a1, a2, a3, a4, 0);
 }
 
+/* The transport in use, for the guests' reports (arm64 has two). */
+static inline const char *hc_transport(void)
+{
+	return "port I/O";
+}
+
 /* The calls, typed. */
 static inline int64_t hc_write(const void *buf, uint64_t len)
 {

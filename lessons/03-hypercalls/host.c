@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* host.c - lesson 03 (given): your hypercall code in the core's run loop. */
+#include <errno.h>
 #include <string.h>
 
+#include "c_guests.h"
 #include "hypercalls.h"
+#include "guest_image.h"
 
 void hc_host_init(struct hc_host *host, struct vm *vm, FILE *console)
 {
@@ -63,12 +66,55 @@ int hc_on_exit(struct vcpu *cpu, void *ctx)
 			(unsigned long long)call.args[1], (unsigned long long)call.args[2],
 			(unsigned long long)call.args[3], (unsigned long long)call.args[4]);
 		if (call.nr == KIT_HC_MIX5)
-			fprintf(host->trace, "0x%llx\n", (unsigned long long)result);
+			fprintf(host->trace, "0x%llx", (unsigned long long)result);
 		else
-			fprintf(host->trace, "%lld\n", (long long)result);
+			fprintf(host->trace, "%lld", (long long)result);
+		/* On arm64, say which transport brought it. */
+		if (cpu->run->exit_reason != KVM_EXIT_IO)
+			fprintf(host->trace, "   (%s)", kvm_exit_name(cpu->run->exit_reason));
+		fputc('\n', host->trace);
 	}
 	if (host->exited)
 		return RUN_EXIT_STOP;
 	ret = hc_set_result(cpu, host, result);
 	return ret < 0 ? ret : RUN_EXIT_HANDLED;
+}
+
+/* For lesson 03's program (main.c, demo_<arch>.c): boot a guest, run it
+ * with the hypercalls traced, and say how it ended. */
+int hc_demo_run(const struct guest_image *image, unsigned timeout_ms, bool fast)
+{
+	struct vm vm;
+	struct vcpu cpu;
+	struct hc_host host;
+	struct run_loop loop = { .console = stdout, .timeout_ms = timeout_ms,
+				 .on_exit = hc_on_exit, .ctx = &host };
+	int ret;
+
+	printf("--- guest %s ---\n", image->name);
+	ret = lm_boot(&vm, &cpu, image->bytes, image->size);
+	if (ret < 0) {
+		printf("booting it failed: %s\n", kit_last_error());
+		return ret;
+	}
+	hc_host_init(&host, &vm, stdout);
+	host.trace = stdout;
+	hc_fast_transport(&host, &cpu, fast);
+	printf("(%s)\n", host.sync_regs ? "registers through KVM_CAP_SYNC_REGS" :
+	       host.smccc_filter ? "hvc forwarded by an SMCCC filter, or the MMIO doorbell" :
+	       arch_sync_regs_gprs ? "registers through KVM_GET_REGS / KVM_SET_REGS" :
+	       "the MMIO doorbell: no SMCCC filter");
+	fflush(stdout);
+	ret = vcpu_run_loop(&cpu, &loop);
+	if (ret == 0 && host.exited)
+		printf("[ok] the guest exited with code %lld after %u hypercalls\n",
+		       (long long)host.exit_code, host.ncalls);
+	else if (ret == 0)
+		printf("[ok] the guest halted after %u hypercalls\n", host.ncalls);
+	else
+		printf("[%s] %s\n", strncmp(kit_last_error(), "TODO:", 5) == 0 ? "TODO" :
+		       ret == -ETIMEDOUT ? "TIMEOUT" : "FAIL", kit_last_error());
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+	return ret;
 }

@@ -11,3 +11,8 @@ bool hc_is_hypercall_exit(const struct vcpu *cpu)
 	return run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
 	       run->io.port == KIT_HC_PORT;
 }
+
+bool hc_fast_transport(struct hc_host *host, struct vcpu *cpu, bool want)
+{
+	return hc_use_sync_regs(host, cpu, want);
+}
