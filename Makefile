@@ -170,13 +170,16 @@ $(foreach l,$(LESSONS),$(eval $(call lesson_rules,$(l))))
 # ---- kvmrun: any guest, with the reference host ------------------------
 # Built from the reference solutions of lessons 01 (real mode), 02 (ELF,
 # long mode) and 03 (hypercalls), and the given code around them.
+KVMRUN_LESSON02_x86_64 := load.o longmode_x86_64.o boot_x86_64.o
+KVMRUN_LESSON02_arm64 := load.o entry_arm64.o boot_arm64.o
 KVMRUN_OBJS := $(OUT)/common/tools/kvmrun.o \
 	$(addprefix $(OUT)/solution/01-first-run/,first_run.o arch_$(ARCH).o) \
-	$(addprefix $(OUT)/solution/02-c-guests/,load.o longmode_$(ARCH).o boot.o) \
+	$(addprefix $(OUT)/solution/02-c-guests/,$(KVMRUN_LESSON02_$(ARCH))) \
 	$(addprefix $(OUT)/solution/03-hypercalls/,hypercall.o regs_$(ARCH).o host.o \
 		host_$(ARCH).o)
 
-$(OUT)/common/tools/kvmrun.o: common/tools/kvmrun.c $(HEADERS) $(wildcard lessons/*/*.h)
+$(OUT)/common/tools/kvmrun.o: common/tools/kvmrun.c $(HEADERS) $(wildcard lessons/*/*.h) \
+		| $(CROSS_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KIT_CFLAGS) -Ilessons/01-first-run -Ilessons/02-c-guests \
 		-Ilessons/03-hypercalls -Icommon/abi -c -o $@ $<

@@ -248,6 +248,33 @@ if [ -n "${EMU_ARCH:-}" ]; then
 			record "arm64: run $i in the emulated machine reported nothing" 0 1 0
 		fi
 	done
+	# kvmrun, built for arm64, on arm64 images: hypercalls, a flat binary.
+	st_pass=0 st_fail=0
+	log=$emu_logs/kvmrun.txt
+	common/emu-arm64/run.sh --cache "$build/emu-arm64" --kernel 6.12 --quiet \
+		--file "$a64/guest/03-hypercalls/hypercalls.img:/bin/hypercalls.img" \
+		--out "$emu_logs" -- "$a64/kvmrun" --trace /bin/hypercalls.img > "$log" 2>&1
+	expect_status $? 42 "kvmrun on arm64: the guest's exit code"
+	expect_line "$log" 'hypercall MIX5\(0x1, 0x100000005, 0xffffffffffffffff, 0x8000000000000000, 0x123456789abcdef0\) = 0x1f16b0dd88cab6dc   \(KVM_EXIT_HYPERCALL\)' \
+		"kvmrun on arm64: MIX5 through hvc, its arguments whole"
+	expect_line "$log" '^transport: hvc \(SMCCC filter\)' "the guest used hvc"
+	log=$emu_logs/kvmrun-doorbell.txt
+	common/emu-arm64/run.sh --cache "$build/emu-arm64" --kernel 6.1 --quiet \
+		--file "$a64/guest/03-hypercalls/hypercalls.img:/bin/hypercalls.img" \
+		--out "$emu_logs" -- "$a64/kvmrun" --trace /bin/hypercalls.img > "$log" 2>&1
+	expect_status $? 42 "kvmrun on arm64, Linux 6.1: the guest's exit code"
+	expect_line "$log" '^transport: MMIO doorbell' "on Linux 6.1 the guest falls back to the doorbell"
+	expect_line "$log" 'hypercall MIX5\(.*\) = 0x1f16b0dd88cab6dc   \(KVM_EXIT_MMIO\)' \
+		"kvmrun on arm64, Linux 6.1: MIX5 through the doorbell"
+	log=$emu_logs/kvmrun-flat.txt
+	common/emu-arm64/run.sh --cache "$build/emu-arm64" --kernel 6.12 --quiet \
+		--file "$a64/guest/01-first-run/hello.img:/bin/hello.img" \
+		--out "$emu_logs" -- "$a64/kvmrun" /bin/hello.img > "$log" 2>&1
+	expect_status $? 0 "kvmrun on arm64: a flat binary that powers off"
+	expect_line "$log" '^Hello, KVM! This line came from an AArch64 guest' "its output"
+	echo "  kvmrun (arm64): $st_pass assertions held, $st_fail failed"
+	record "arm64: kvmrun runs arm64 guests (hvc and doorbell)" "$st_pass" "$st_fail" 0
+
 	# The mistakes, each in the machine (one boot each).
 	make -s --no-print-directory ARCH=arm64 mistakes-run SUMMARY="$summary" \
 		> "$emu_logs/mistakes.txt" 2>&1

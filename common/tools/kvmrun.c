@@ -5,12 +5,13 @@
  *   kvmrun [options] IMAGE
  *
  * An ELF64 image is loaded (and checked) like lesson 02's guests and
- * started in 64-bit long mode with the first 1 GiB identity-mapped; any
- * other file is a flat binary, loaded at --load (default 0x1000) and
- * started there in 16-bit real mode, like lesson 01's guests. Either way
- * the guest has the serial port (0x3f8) and lesson 03's hypercalls
- * (common/abi/hypercall_abi.h), every run has a watchdog, and a guest
- * that goes wrong gets a diagnosis.
+ * started as they are: on x86_64 in 64-bit long mode with the first 1 GiB
+ * identity-mapped, on arm64 at EL1 with the MMU off. Any other file is a
+ * flat binary, loaded at --load and started there like lesson 01's guests
+ * (x86: 16-bit real mode; arm64: EL1). Either way the guest has its
+ * console (x86: port 0x3f8; arm64: the UART at 0x09000000) and lesson
+ * 03's hypercalls (common/abi/hypercall_abi.h), every run has a watchdog,
+ * and a guest that goes wrong gets a diagnosis.
  *
  * Exit status: the guest's KIT_HC_EXIT code (0-255), 0 if it halted,
  * 2 if it failed (unexpected exit, KVM error), 3 if the watchdog stopped
@@ -30,7 +31,30 @@
 #include "hypercalls.h"
 
 #define MAX_IMAGE (64u << 20)
-#define REAL_MODE_RAM 0xa0000 /* 640 KiB: a PC's conventional memory */
+
+/* Where a flat binary's RAM is, like lesson 01's guests' but larger. */
+struct flat_layout {
+	const char *arch;
+	uint64_t ram_gpa, ram_size, load;
+	const char *mode;
+};
+
+static const struct flat_layout flat_layouts[] = {
+	/* 640 KiB at 0: a PC's conventional memory; real mode. */
+	{ "x86_64", 0, 0xa0000, 0x1000, "flat binary, 16-bit real mode" },
+	/* 1 MiB at 1 GiB, as lesson 01's arm64 guests; EL1, MMU off. */
+	{ "arm64", 0x40000000, 0x100000, 0x40000000, "flat binary, EL1" },
+};
+
+static const struct flat_layout *flat_layout(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(flat_layouts) / sizeof(flat_layouts[0]); i++)
+		if (strcmp(flat_layouts[i].arch, arch_name) == 0)
+			return &flat_layouts[i];
+	return &flat_layouts[0];
+}
 
 struct options {
 	const char *image;
@@ -43,23 +67,28 @@ struct options {
 
 static void usage(FILE *out)
 {
+	const struct flat_layout *flat = flat_layout();
+
 	fprintf(out,
 		"usage: kvmrun [options] IMAGE\n"
 		"Run a guest under KVM with the kit's reference host (%s).\n"
-		"  An ELF64 image runs in 64-bit long mode (lesson 02's layout: linked at\n"
-		"  0x100000, 4 MiB of RAM, the first 1 GiB identity-mapped); any other file\n"
-		"  is a flat binary for 16-bit real mode (lesson 01's), with 640 KiB of RAM.\n"
-		"  The guest prints through port 0x3f8 and may use lesson 03's hypercalls.\n"
+		"  An ELF64 image runs like lesson 02's guests (guest-*/lib/layout.h); any\n"
+		"  other file is a flat binary like lesson 01's (%s), with 0x%llx bytes of\n"
+		"  RAM at 0x%llx. The guest prints on its console and may use lesson 03's\n"
+		"  hypercalls.\n"
 		"options:\n"
-		"  --load ADDR       where a flat binary goes and starts (default 0x1000)\n"
+		"  --load ADDR       where a flat binary goes and starts (default 0x%llx)\n"
 		"  --timeout MS      stop the guest after MS milliseconds (default 10000)\n"
 		"  --trace           describe every exit, and every hypercall, on stderr\n"
-		"  --no-sync-regs    hypercalls through KVM_GET/SET_REGS, not KVM_CAP_SYNC_REGS\n"
+		"  --no-sync-regs    not the fast path: x86, hypercall registers through\n"
+		"                    KVM_GET/SET_REGS, not KVM_CAP_SYNC_REGS; arm64, no SMCCC\n"
+		"                    filter (the guest's hvc falls back to the MMIO doorbell)\n"
 		"  --quiet           no summary line at the end\n"
 		"  --help\n"
 		"exit status: the guest's KIT_HC_EXIT code; 0 if it halted; 2 if it failed;\n"
 		"3 if the watchdog stopped it; 64 usage error; 66 image not loadable\n",
-		arch_name);
+		arch_name, flat->mode, (unsigned long long)flat->ram_size,
+		(unsigned long long)flat->ram_gpa, (unsigned long long)flat->load);
 }
 
 static bool parse(int argc, char **argv, struct options *o)
@@ -76,18 +105,23 @@ static bool parse(int argc, char **argv, struct options *o)
 	char *end;
 	int c;
 
+	const struct flat_layout *flat = flat_layout();
+
 	memset(o, 0, sizeof(*o));
 	o->sync_regs = true;
 	o->timeout_ms = 10000;
-	o->load = 0x1000;
+	o->load = flat->load;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			errno = 0;
 			o->load = strtoull(optarg, &end, 0);
-			if (errno || *end || o->load >= REAL_MODE_RAM || o->load % 16) {
-				fprintf(stderr, "kvmrun: --load %s: an address below 0x%x, a multiple "
-					"of 16\n", optarg, REAL_MODE_RAM);
+			if (errno || *end || o->load < flat->ram_gpa ||
+			    o->load - flat->ram_gpa >= flat->ram_size || o->load % 16) {
+				fprintf(stderr, "kvmrun: --load %s: an address in [0x%llx, 0x%llx), "
+					"a multiple of 16\n", optarg,
+					(unsigned long long)flat->ram_gpa,
+					(unsigned long long)(flat->ram_gpa + flat->ram_size));
 				return false;
 			}
 			break;
@@ -148,17 +182,18 @@ static uint8_t *read_image(const char *path, size_t *size)
 	return buf;
 }
 
-/* A flat binary in real mode: lesson 01's set-up, with more RAM. */
+/* A flat binary: lesson 01's set-up, with more RAM. */
 static int boot_flat(struct vm *vm, struct vcpu *cpu, const uint8_t *image, size_t size,
 		     uint64_t load)
 {
+	const struct flat_layout *flat = flat_layout();
 	int ret;
 
 	*cpu = (struct vcpu)VCPU_EMPTY;
 	ret = vm_create(vm);
 	if (ret < 0)
 		return ret;
-	if ((ret = vm_add_memory(vm, 0, REAL_MODE_RAM, 0)) < 0 ||
+	if ((ret = vm_add_memory(vm, flat->ram_gpa, flat->ram_size, 0)) < 0 ||
 	    (ret = first_load_guest(vm, load, image, size)) < 0 ||
 	    (ret = vcpu_create(vm, cpu, 0)) < 0 ||
 	    (ret = first_set_registers(cpu, load)) < 0) {
@@ -191,17 +226,21 @@ int main(int argc, char **argv)
 	free(image);
 	if (ret < 0) {
 		fprintf(stderr, "kvmrun: cannot start %s (%s): %s\n", o.image,
-			elf ? "ELF64, long mode" : "flat binary, real mode", kit_last_error());
+			elf ? "ELF64" : flat_layout()->mode, kit_last_error());
 		return 66;
 	}
 	if (o.trace)
-		fprintf(stderr, "kvmrun: %s: %s, %s\n", o.image,
-			elf ? "ELF64 in long mode" : "flat binary in real mode",
-			o.sync_regs ? "registers by KVM_CAP_SYNC_REGS where available" :
-				      "registers by KVM_GET/SET_REGS");
+		fprintf(stderr, "kvmrun: %s: %s\n", o.image,
+			elf ? "ELF64, as lesson 02's guests" : flat_layout()->mode);
 
 	hc_host_init(&host, &vm, stdout);
-	hc_use_sync_regs(&host, &cpu, o.sync_regs);
+	hc_fast_transport(&host, &cpu, o.sync_regs);
+	if (o.trace)
+		fprintf(stderr, "kvmrun: hypercalls through %s\n",
+			host.sync_regs ? "port I/O, registers by KVM_CAP_SYNC_REGS" :
+			host.smccc_filter ? "hvc (SMCCC filter) or the MMIO doorbell" :
+			arch_sync_regs_gprs ? "port I/O, registers by KVM_GET/SET_REGS" :
+					      "the MMIO doorbell");
 	host.trace = o.trace ? stderr : NULL;
 	loop.console = stdout;
 	loop.timeout_ms = o.timeout_ms;
