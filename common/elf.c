@@ -40,7 +40,7 @@ int elf_load(struct vm *vm, const void *image, size_t size, struct elf_info *inf
 	const Elf64_Ehdr *eh = image;
 	const Elf64_Phdr *ph;
 	bool entry_ok = false;
-	unsigned i, loaded = 0;
+	unsigned i, j, loaded = 0;
 
 	memset(info, 0, sizeof(*info));
 	if (!image || size < sizeof(Elf64_Ehdr))
@@ -57,7 +57,8 @@ int elf_load(struct vm *vm, const void *image, size_t size, struct elf_info *inf
 		return kit_error(-ENOEXEC, "ELF: data encoding %u is not little-endian (1)",
 				 eh->e_ident[EI_DATA]);
 	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
-		return kit_error(-ENOEXEC, "ELF: version %u is not EV_CURRENT (1)", eh->e_version);
+		return kit_error(-ENOEXEC, "ELF: version %u (header) / %u (file) is not "
+				 "EV_CURRENT (1)", eh->e_ident[EI_VERSION], eh->e_version);
 	if (eh->e_machine != arch_elf_machine)
 		return kit_error(-ENOEXEC, "ELF: machine %u (%s) is not this host's (%u, %s)",
 				 eh->e_machine, machine_name(eh->e_machine),
@@ -97,6 +98,18 @@ int elf_load(struct vm *vm, const void *image, size_t size, struct elf_info *inf
 					 (unsigned long long)p->p_offset, size);
 		if (p->p_memsz == 0)
 			continue;
+		/* The kit's guests run identity-mapped (or with no MMU): a
+		 * segment linked at one address and loaded at another would run
+		 * code that is not where it thinks it is. */
+		if (p->p_vaddr != p->p_paddr)
+			return kit_error(-ENOEXEC, "ELF: segment %u is linked at virtual address "
+					 "0x%llx but loads at physical address 0x%llx; the kit's "
+					 "guests need the two equal", i,
+					 (unsigned long long)p->p_vaddr,
+					 (unsigned long long)p->p_paddr);
+		if (++loaded > ELF_MAX_SEGMENTS)
+			return kit_error(-ENOEXEC, "ELF: more than %d loadable segments",
+					 ELF_MAX_SEGMENTS);
 		/* Loaded at its physical address; guest_ptr checks the range. */
 		if (!guest_ptr(vm, p->p_paddr, p->p_memsz))
 			return kit_error(-ENOEXEC, "ELF: segment %u [0x%llx, +0x%llx) is not inside "
@@ -108,7 +121,19 @@ int elf_load(struct vm *vm, const void *image, size_t size, struct elf_info *inf
 		if ((p->p_flags & PF_X) && eh->e_entry >= p->p_vaddr &&
 		    eh->e_entry - p->p_vaddr < p->p_memsz)
 			entry_ok = true;
-		loaded++;
+		/* No two segments may share a byte: a later one would overwrite
+		 * an earlier one (its .bss zeroing the code, say). */
+		for (j = 0; j < i; j++) {
+			const Elf64_Phdr *q = &ph[j];
+
+			if (q->p_type != PT_LOAD || q->p_memsz == 0)
+				continue;
+			if (p->p_paddr < q->p_paddr + q->p_memsz &&
+			    q->p_paddr < p->p_paddr + p->p_memsz)
+				return kit_error(-ENOEXEC, "ELF: segments %u and %u overlap at "
+						 "0x%llx", j, i, (unsigned long long)
+						 (p->p_paddr > q->p_paddr ? p->p_paddr : q->p_paddr));
+		}
 	}
 	if (loaded == 0)
 		return kit_error(-ENOEXEC, "ELF: no loadable (PT_LOAD) segment");

@@ -50,7 +50,9 @@ $(OUT)/guest/lib/%.o: common/guest/%.c $(GUEST_ARM64_LIB_HEADERS)
 
 # $(call arm64_guest_rules,LESSON,LIBS)
 define arm64_guest_rules
-$(OUT)/guest/$(1)/%.c.o: guest-arm64/$(1)/%.c $$(GUEST_ARM64_LIB_HEADERS)
+# (Some arm64 guests are the x86 guest's C file, #included: depend on those.)
+$(OUT)/guest/$(1)/%.c.o: guest-arm64/$(1)/%.c $$(GUEST_ARM64_LIB_HEADERS) \
+		$$(wildcard guest-x86/$(1)/*.c)
 	@mkdir -p $$(@D)
 	$$(Q)$$(GUEST_ARM64_CC) $$(GUEST_ARM64_CFLAGS) -Iguest-arm64/$(1) -c -o $$@ $$<
 $(OUT)/guest/$(1)/%.S.o: guest-arm64/$(1)/%.S $$(GUEST_ARM64_LIB_HEADERS)

@@ -177,12 +177,12 @@ log=$logs/kvmrun-nosync.txt
 expect_status $? 42 "--no-sync-regs works too"
 log=$logs/kvmrun-wild.txt
 "$kvmrun" "$guests/02-c-guests/wild_pointer.img" > "$log" 2>&1
-expect_status $? 2 "a crashing guest: status 2"
+expect_status $? 70 "a crashing guest: status 70"
 expect_line "$log" 'unexpected exit KVM_EXIT_MMIO \(6\): write to guest physical 0x20000000, 8 bytes' 	"the diagnosis names the exit and the address"
 expect_line "$log" '^  instruction at pc ' "the diagnosis shows the instruction at the PC"
 log=$logs/kvmrun-spin.txt
 "$kvmrun" --timeout 200 "$guests/01-first-run/spin.img" > "$log" 2>&1
-expect_status $? 3 "a guest that never exits: the watchdog, status 3"
+expect_status $? 71 "a guest that never exits: the watchdog, status 71"
 log=$logs/kvmrun-bad.txt
 printf 'ELF' > "$logs/truncated.elf"
 "$kvmrun" "$logs/truncated.elf" > "$log" 2>&1
@@ -190,6 +190,11 @@ expect_status $? 66 "a malformed ELF: status 66"
 expect_line "$log" 'ELF: the image is 7 bytes, smaller than an ELF header' "it says what is wrong"
 "$kvmrun" /nonexistent/guest > "$log" 2>&1
 expect_status $? 66 "a missing file: status 66"
+"$kvmrun" /tmp > "$log" 2>&1
+expect_status $? 66 "a directory: status 66"
+expect_line "$log" 'is not a regular file' "a directory is refused as such"
+"$kvmrun" --timeout -1 "$guests/01-first-run/hello.img" > "$log" 2>&1
+expect_status $? 64 "a negative --timeout is a usage error"
 echo "  kvmrun: $st_pass assertions held, $st_fail failed"
 record "kvmrun runs any guest" "$st_pass" "$st_fail" 0
 echo

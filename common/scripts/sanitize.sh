@@ -40,13 +40,13 @@ run() { # expected-status args...
 }
 run 0 "$guests/03-hypercalls/hostile.img"
 run 42 "$guests/03-hypercalls/hypercalls.img"
-run 2 "$guests/02-c-guests/wild_pointer.img"
-run 2 "$guests/02-c-guests/jump_unmapped.img"
-run 2 "$guests/01-first-run/triple_fault.img"
+run 70 "$guests/02-c-guests/wild_pointer.img"
+run 70 "$guests/02-c-guests/jump_unmapped.img"
+run 70 "$guests/01-first-run/triple_fault.img"
 head -c 100 /dev/urandom > "$build/sanitize-random.bin"
 printf '\177ELF\002\001\001' > "$build/sanitize-truncated.elf"
 run 66 "$build/sanitize-truncated.elf"
-run 3 --timeout 300 "$guests/01-first-run/spin.img"
+run 71 --timeout 300 "$guests/01-first-run/spin.img"
 echo "kvmrun with ASan+UBSan: $((runs - bad)) of $runs runs as expected"
 printf 'kvmrun on hostile guests, ASan+UBSan\t%d\t%d\t0\t0\t0\n' $((runs - bad)) "$bad" >> "$summary"
 [ "$bad" -eq 0 ] || status=1

@@ -13,9 +13,11 @@
  * 03's hypercalls (common/abi/hypercall_abi.h), every run has a watchdog,
  * and a guest that goes wrong gets a diagnosis.
  *
- * Exit status: the guest's KIT_HC_EXIT code (0-255), 0 if it halted,
- * 2 if it failed (unexpected exit, KVM error), 3 if the watchdog stopped
- * it, 64 for a usage error, 66 if the image cannot be read or loaded.
+ * Exit status: the guest's KIT_HC_EXIT code if it is 0-63, or 0 if the
+ * guest halted; kvmrun's own are above that, so the two never mix:
+ * 64 usage error, 65 a guest exit code outside 0-63, 66 the image cannot
+ * be read or loaded, 70 the guest failed (an unexpected exit, a KVM
+ * error), 71 the watchdog stopped it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include "kit.h"
 #include "arch/arch.h"
@@ -31,6 +34,15 @@
 #include "hypercalls.h"
 
 #define MAX_IMAGE (64u << 20)
+#define MAX_TIMEOUT_MS (24u * 3600 * 1000)
+
+enum status {
+	STATUS_USAGE = 64,
+	STATUS_GUEST_CODE_RANGE = 65,
+	STATUS_NOT_LOADABLE = 66,
+	STATUS_FAILED = 70,
+	STATUS_TIMEOUT = 71,
+};
 
 /* Where a flat binary's RAM is, like lesson 01's guests' but larger. */
 struct flat_layout {
@@ -85,8 +97,9 @@ static void usage(FILE *out)
 		"                    filter (the guest's hvc falls back to the MMIO doorbell)\n"
 		"  --quiet           no summary line at the end\n"
 		"  --help\n"
-		"exit status: the guest's KIT_HC_EXIT code; 0 if it halted; 2 if it failed;\n"
-		"3 if the watchdog stopped it; 64 usage error; 66 image not loadable\n",
+		"exit status: the guest's KIT_HC_EXIT code (0-63), or 0 if it halted; 64 usage\n"
+		"error; 65 guest code outside 0-63; 66 image not loadable; 70 the guest\n"
+		"failed; 71 the watchdog stopped it\n",
 		arch_name, flat->mode, (unsigned long long)flat->ram_size,
 		(unsigned long long)flat->ram_gpa, (unsigned long long)flat->load);
 }
@@ -116,7 +129,7 @@ static bool parse(int argc, char **argv, struct options *o)
 		case 'l':
 			errno = 0;
 			o->load = strtoull(optarg, &end, 0);
-			if (errno || *end || o->load < flat->ram_gpa ||
+			if (errno || *end || !*optarg || optarg[0] == '-' || o->load < flat->ram_gpa ||
 			    o->load - flat->ram_gpa >= flat->ram_size || o->load % 16) {
 				fprintf(stderr, "kvmrun: --load %s: an address in [0x%llx, 0x%llx), "
 					"a multiple of 16\n", optarg,
@@ -125,14 +138,20 @@ static bool parse(int argc, char **argv, struct options *o)
 				return false;
 			}
 			break;
-		case 't':
-			o->timeout_ms = (unsigned)strtoul(optarg, &end, 0);
-			if (*end || o->timeout_ms == 0) {
-				fprintf(stderr, "kvmrun: --timeout %s: a number of milliseconds\n",
-					optarg);
+		case 't': {
+			unsigned long long ms;
+
+			errno = 0;
+			ms = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || optarg[0] == '-' || ms == 0 ||
+			    ms > MAX_TIMEOUT_MS) {
+				fprintf(stderr, "kvmrun: --timeout %s: milliseconds, from 1 to %u\n",
+					optarg, MAX_TIMEOUT_MS);
 				return false;
 			}
+			o->timeout_ms = (unsigned)ms;
 			break;
+		}
 		case 'T': o->trace = true; break;
 		case 'S': o->sync_regs = false; break;
 		case 'q': o->quiet = true; break;
@@ -152,11 +171,17 @@ static bool parse(int argc, char **argv, struct options *o)
 static uint8_t *read_image(const char *path, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	uint8_t *buf;
 	long len;
 
 	if (!f) {
 		fprintf(stderr, "kvmrun: cannot open %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "kvmrun: %s is not a regular file\n", path);
+		fclose(f);
 		return NULL;
 	}
 	if (fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
@@ -216,10 +241,10 @@ int main(int argc, char **argv)
 	int ret, status;
 
 	if (!parse(argc, argv, &o))
-		return 64;
+		return STATUS_USAGE;
 	image = read_image(o.image, &size);
 	if (!image)
-		return 66;
+		return STATUS_NOT_LOADABLE;
 
 	elf = size >= 4 && memcmp(image, "\177ELF", 4) == 0;
 	ret = elf ? lm_boot(&vm, &cpu, image, size) : boot_flat(&vm, &cpu, image, size, o.load);
@@ -227,7 +252,7 @@ int main(int argc, char **argv)
 	if (ret < 0) {
 		fprintf(stderr, "kvmrun: cannot start %s (%s): %s\n", o.image,
 			elf ? "ELF64" : flat_layout()->mode, kit_last_error());
-		return 66;
+		return STATUS_NOT_LOADABLE;
 	}
 	if (o.trace)
 		fprintf(stderr, "kvmrun: %s: %s\n", o.image,
@@ -251,7 +276,12 @@ int main(int argc, char **argv)
 	ret = vcpu_run_loop(&cpu, &loop);
 	fflush(stdout);
 	if (ret == 0 && host.exited) {
-		status = (int)(host.exit_code & 0xff);
+		status = (int)host.exit_code;
+		if (host.exit_code < 0 || host.exit_code > 63) {
+			status = STATUS_GUEST_CODE_RANGE;
+			fprintf(stderr, "kvmrun: the guest's exit code %lld is outside 0-63: exit "
+				"status %d\n", (long long)host.exit_code, status);
+		}
 		if (!o.quiet)
 			fprintf(stderr, "kvmrun: the guest exited with code %lld after %lu exits\n",
 				(long long)host.exit_code, loop.exits);
@@ -260,7 +290,7 @@ int main(int argc, char **argv)
 		if (!o.quiet)
 			fprintf(stderr, "kvmrun: the guest halted after %lu exits\n", loop.exits);
 	} else {
-		status = ret == -ETIMEDOUT ? 3 : 2;
+		status = ret == -ETIMEDOUT ? STATUS_TIMEOUT : STATUS_FAILED;
 		fprintf(stderr, "kvmrun: %s\n", kit_last_error());
 		vcpu_diagnose(&cpu, kit_last_error(), stderr);
 	}

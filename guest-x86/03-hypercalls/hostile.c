@@ -49,6 +49,17 @@ int main(void)
 	fill.buf = (uint8_t *)(uintptr_t)(LM_RAM_GPA + 0x1000);
 	fill.len = KIT_HC_MAX_FILL + 1;
 	report("fill too long", hc_fill(&fill));
+	fill.buf = (uint8_t *)(uintptr_t)(RAM_END - 15);
+	fill.len = 16;
+	report("fill 1 byte past the end of RAM", hc_fill(&fill));
+	report("fill with args 1 byte past the end of RAM",
+	       hypercall1(KIT_HC_FILL, RAM_END - sizeof(struct kit_hc_fill) + 1));
+	fill.buf = (uint8_t *)(uintptr_t)(LM_RAM_GPA + 0x200000); /* free RAM */
+	fill.len = KIT_HC_MAX_FILL;
+	report("fill of exactly the maximum", hc_fill(&fill));
+	fill.buf = (uint8_t *)(uintptr_t)(RAM_END + 0x1000);
+	fill.len = 0;
+	report("fill of 0 bytes from nowhere", hc_fill(&fill));
 
 	for (i = 0; i < 16; i++)
 		if (canary[i] != 0xc5)

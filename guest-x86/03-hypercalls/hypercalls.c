@@ -75,5 +75,9 @@ int main(void)
 	got = hypercall0(999);
 	say(got == KIT_HC_ENOSYS ? "unknown: ENOSYS\n" : "unknown: WRONG\n");
 
+	/* A number is 64 bits: 2^32 + KIT_HC_EXIT is not KIT_HC_EXIT. */
+	got = hypercall1((1ULL << 32) | KIT_HC_EXIT, 7);
+	say(got == KIT_HC_ENOSYS ? "2^32+EXIT: ENOSYS\n" : "2^32+EXIT: WRONG\n");
+
 	return 42; /* crt0 passes it to guest_exit(): KIT_HC_EXIT */
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * crt0.S - where a 64-bit C guest starts. The host has already put the CPU
- * in long mode, with RSP at the top of RAM; this code clears .bss, calls
+ * in long mode, with RSP at LM_STACK_TOP; this code clears .bss, calls
  * main(), and hands main's return value to guest_exit() (guest.h).
  */
 #include "layout.h"

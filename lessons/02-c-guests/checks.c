@@ -85,7 +85,8 @@ static void offset_overflow(uint8_t *e, size_t *s)
 static void segment_outside_ram(uint8_t *e, size_t *s)
 {
 	(void)s;
-	phdr0(e)->p_paddr = LM_RAM_SIZE - 0x100; /* runs past the end of RAM */
+	/* linked and loaded where it runs past the end of RAM */
+	phdr0(e)->p_vaddr = phdr0(e)->p_paddr = LM_RAM_GPA + LM_RAM_SIZE - 0x100;
 }
 static void memsz_wraps(uint8_t *e, size_t *s)
 {
@@ -98,6 +99,29 @@ static void filesz_above_memsz(uint8_t *e, size_t *s)
 	phdr0(e)->p_memsz = phdr0(e)->p_filesz - 1;
 }
 static void entry_outside(uint8_t *e, size_t *s) { (void)s; ehdr(e)->e_entry = 0x3000; }
+static void vaddr_not_paddr(uint8_t *e, size_t *s)
+{
+	(void)s;
+	phdr0(e)->p_paddr += 0x100000; /* loaded 1 MiB above where it is linked */
+}
+/* The second PT_LOAD moved onto the first. */
+static void segments_overlap(uint8_t *e, size_t *s)
+{
+	Elf64_Phdr *ph = (Elf64_Phdr *)(e + ehdr(e)->e_phoff), *first = NULL;
+	unsigned i;
+
+	(void)s;
+	for (i = 0; i < ehdr(e)->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (!first) {
+			first = &ph[i];
+			continue;
+		}
+		ph[i].p_vaddr = ph[i].p_paddr = first->p_paddr;
+		return;
+	}
+}
 
 static const struct bad_elf bad_elves[] = {
 	{ "not an ELF file (bad magic)", "magic", bad_magic },
@@ -112,6 +136,8 @@ static const struct bad_elf bad_elves[] = {
 	{ "a segment whose address + size overflows", "guest memory", memsz_wraps },
 	{ "a segment with more bytes in the file than in memory", "file", filesz_above_memsz },
 	{ "an entry point outside the code", "entry", entry_outside },
+	{ "a segment loaded 1 MiB from where it is linked", "address", vaddr_not_paddr },
+	{ "two segments over the same memory", "overlap", segments_overlap },
 };
 
 static void test_malformed_elf_refused(void)

@@ -140,9 +140,12 @@ static void expect_report_matches(struct vcpu *cpu, const struct crash_report *r
 	EXPECT_EQ_U64("report.pc", r->pc, pc);
 	EXPECT_EQ_U64("report.sp (SP_EL1)", r->sp, reg(cpu, ARM64_REG_SP_EL1));
 	EXPECT_EQ_U64("report.nregs", r->nregs, 31);
-	EXPECT_EQ_U64("report.regs[0] (x0)", r->regs[0], reg(cpu, ARM64_REG_X(0)));
-	EXPECT_EQ_U64("report.regs[9] (x9)", r->regs[9], reg(cpu, ARM64_REG_X(9)));
-	EXPECT_EQ_U64("report.regs[30] (x30)", r->regs[30], reg(cpu, ARM64_REG_X(30)));
+	for (unsigned i = 0; i < 31; i++) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "report.regs[%u] (x%u)", i, i);
+		EXPECT_EQ_U64(what, r->regs[i], reg(cpu, ARM64_REG_X(i)));
+	}
 	while (avail < CRASH_CODE_BYTES && guest_ptr(cpu->vm, pc, avail + 1))
 		avail++;
 	EXPECT_EQ_U64("report.code_len (bytes of RAM at the PC, up to 16)", r->code_len, avail);

@@ -181,6 +181,18 @@ static void test_long_mode_registers(void)
 		EXPECT((cs_desc >> 53) & 1, "the GDT entry for CS (0x%016llx) has L=0: not 64-bit",
 		       (unsigned long long)cs_desc);
 	}
+	/* ... and the same data segment SS and DS use. */
+	EXPECT(s.gdt.limit >= s.ss.selector + 7 && s.gdt.limit >= s.ds.selector + 7,
+	       "the GDT (limit %u) has no entry for SS 0x%x / DS 0x%x", s.gdt.limit,
+	       s.ss.selector, s.ds.selector);
+	if (gdt && s.gdt.limit >= s.ss.selector + 7 && s.ss.selector) {
+		uint64_t ss_desc = gdt[s.ss.selector >> 3];
+
+		EXPECT((ss_desc >> 47) & 1, "the GDT entry for SS (0x%016llx) is not present",
+		       (unsigned long long)ss_desc);
+		EXPECT(((ss_desc >> 40) & 0x1a) == 0x12, "the GDT entry for SS (0x%016llx) is "
+		       "not a writable data segment", (unsigned long long)ss_desc);
+	}
 	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
 }
@@ -316,9 +328,26 @@ static void expect_report_matches(struct vcpu *cpu, const struct crash_report *r
 	EXPECT_EQ_U64("report.pc (RIP)", r->pc, regs.rip);
 	EXPECT_EQ_U64("report.sp (RSP)", r->sp, regs.rsp);
 	EXPECT_EQ_U64("report.nregs", r->nregs, 16);
-	EXPECT_EQ_U64("report.regs[0] (rax)", r->regs[0], regs.rax);
-	EXPECT_EQ_U64("report.regs[3] (rdx)", r->regs[3], regs.rdx);
-	EXPECT_EQ_U64("report.regs[15] (r15)", r->regs[15], regs.r15);
+	{
+		/* Every register, in struct kvm_regs's order. */
+		const uint64_t want[16] = {
+			regs.rax, regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi,
+			regs.rsp, regs.rbp, regs.r8, regs.r9, regs.r10, regs.r11,
+			regs.r12, regs.r13, regs.r14, regs.r15,
+		};
+		static const char *const names[16] = {
+			"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp",
+			"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+		};
+		unsigned i;
+
+		for (i = 0; i < 16; i++) {
+			char what[48];
+
+			snprintf(what, sizeof(what), "report.regs[%u] (%s)", i, names[i]);
+			EXPECT_EQ_U64(what, r->regs[i], want[i]);
+		}
+	}
 	code = guest_ptr(cpu->vm, regs.rip, 1);
 	if (code) {
 		size_t avail = 1;
@@ -373,12 +402,20 @@ static void test_jump_unmapped_diagnosed(void)
 	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
 
-	/* An instruction in the last 2 bytes of RAM: only 2 code bytes. */
+	/* A load in the last 2 bytes of RAM: only 2 code bytes, and a read. */
 	image = GUEST_IMAGE(end_of_ram);
 	o = boot_and_run(&image, &vm, &cpu);
 	EXPECT(o.ret < 0, "the end_of_ram guest's run should fail");
+	EXPECT_EQ_U64("the exit (a load where there is no memory)", cpu.run->exit_reason,
+		      KVM_EXIT_MMIO);
 	report_after(&cpu, &r);
 	expect_report_matches(&cpu, &r);
+	EXPECT_EQ_U64("report.pc (the load in the last 2 bytes of RAM)", r.pc,
+		      LM_RAM_GPA + LM_RAM_SIZE - 2);
+	EXPECT(r.has_fault_address && r.fault_address == LM_UNBACKED_ADDR,
+	       "report.fault_address should be 0x%x (run->mmio.phys_addr)", LM_UNBACKED_ADDR);
+	EXPECT(r.fault_is_write == false, "report.fault_is_write should be false: a load "
+	       "(run->mmio.is_write is 0)");
 	free(o.output);
 }
 
@@ -458,7 +495,7 @@ const struct grade_test arch_tests[] = {
 	{ "jump_unmapped_diagnosed", "jumps to nowhere and to the end of RAM are diagnosed at RIP",
 	  2, GRADE_NEEDS_KVM, test_jump_unmapped_diagnosed,
 	  "Section 8: RIP from KVM_GET_REGS; as many code bytes as RAM holds at RIP "
-	  "(none outside RAM, 2 in its last 2 bytes)." },
+	  "(none outside RAM, 2 in its last 2 bytes); is_write from the MMIO exit." },
 	{ "zero_stack_diagnosed", "a 64-bit guest with a zero stack is diagnosed",
 	  2, GRADE_NEEDS_KVM, test_zero_stack_diagnosed,
 	  "Section 8: the report's registers come from KVM_GET_REGS." },

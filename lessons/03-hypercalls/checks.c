@@ -174,6 +174,14 @@ static void test_unknown_number(void)
 	       "call 999 should give KIT_HC_ENOSYS (-38); the guest printed:\n%s", o.output);
 	if (EXPECT(find_call(&o.host, 999, &result) != NULL, "no call 999 was read"))
 		EXPECT_EQ_INT("the result of call 999", result, KIT_HC_ENOSYS);
+	/* The number is 64 bits wide, from the guest to the table. */
+	EXPECT(strstr(o.output, "2^32+EXIT: ENOSYS\n") != NULL,
+	       "call 2^32 + KIT_HC_EXIT should give KIT_HC_ENOSYS; the guest printed:\n%s",
+	       o.output);
+	if (EXPECT(find_call(&o.host, (1ULL << 32) | KIT_HC_EXIT, &result) != NULL,
+		   "no call 0x%llx was read (a number truncated to 32 bits?)",
+		   (unsigned long long)((1ULL << 32) | KIT_HC_EXIT)))
+		EXPECT_EQ_INT("the result of call 2^32 + KIT_HC_EXIT", result, KIT_HC_ENOSYS);
 	free(o.output);
 }
 
@@ -262,6 +270,10 @@ static void test_hostile_pointers(void)
 		"fill across the end of RAM: -14\n"
 		"fill wrapping around: -14\n"
 		"fill too long: -22\n"
+		"fill 1 byte past the end of RAM: -14\n"
+		"fill with args 1 byte past the end of RAM: -14\n"
+		"fill of exactly the maximum: 65536\n"
+		"fill of 0 bytes from nowhere: 0\n"
 		"canary: intact\n";
 	struct guest_image image = GUEST_IMAGE(hostile);
 	struct outcome o = run_guest(&image, FAST_IF_PRESENT, RUN_TIMEOUT_MS);
