@@ -188,10 +188,13 @@ $(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
 	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ $(CAPSTONE_LIBS)
 
 # make run IMAGE=path [ARGS="--trace"]
+# (With ARCH=arm64 on an x86_64 host: in the emulated machine, the image
+# put in it as /bin/image.)
 run: deps-check
 	@$(MAKE) -s --no-print-directory $(OUT)/kvmrun
 	@if [ -z "$(IMAGE)" ]; then echo "usage: make run IMAGE=guest.elf|guest.bin [ARGS=--trace]"; exit 64; fi
-	$(OUT)/kvmrun $(ARGS) $(IMAGE)
+	$(if $(CROSS),$(KIT_RUNNER) --file $(IMAGE):/bin/image -- $(OUT)/kvmrun $(ARGS) /bin/image,\
+		$(OUT)/kvmrun $(ARGS) $(IMAGE))
 
 # ---- the kit's own tests ----------------------------------------------
 TEST_PROGRAMS := $(OUT)/tests/core-tests $(OUT)/tests/harness-demo
