@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* checks_arm64.c - lesson 01's checks for arm64 (given). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -10,6 +11,7 @@
 
 GUEST_IMAGE_DECLARE(hello);
 GUEST_IMAGE_DECLARE(system_reset);
+GUEST_IMAGE_DECLARE(post_index);
 
 uint32_t arch_halt_exit_reason(void)
 {
@@ -85,11 +87,31 @@ static void test_read_is_not_output(void)
 	vm_destroy(&vm);
 }
 
+/* ---- 8.3 Errors: a KVM_RUN that really fails ---------------------------- */
+
+static void test_kvm_run_enosys_reported(void)
+{
+	struct guest_image image = GUEST_IMAGE(post_index);
+	struct run_outcome out = run_image(&image, RUN_TIMEOUT_MS);
+
+	EXPECT_EQ_INT("first_run() with a post-indexed store to unbacked memory (KVM_RUN "
+		      "fails with ENOSYS)", out.ret, -ENOSYS);
+	if (out.ret < 0)
+		EXPECT_CONTAINS("the message", kit_last_error(), "KVM_RUN");
+	EXPECT_BYTES("what the guest printed before the store", out.output, out.output_len,
+		     "storing\n", 8);
+	free(out.output);
+}
+
 const struct grade_test arch_tests[] = {
 	{ "entry_state", "the vCPU is initialised and starts at the guest's entry point",
 	  2, GRADE_NEEDS_KVM, test_entry_state,
 	  "Section 7: KVM_ARM_PREFERRED_TARGET, the PSCI 0.2 feature, KVM_ARM_VCPU_INIT, "
 	  "then PC with KVM_SET_ONE_REG." },
+	{ "kvm_run_enosys_reported", "KVM_RUN failing with ENOSYS (an undecodable store) is "
+	  "reported", 2, GRADE_NEEDS_KVM, test_kvm_run_enosys_reported,
+	  "Section 8.3: when KVM_RUN returns -1, report its errno (ENOSYS here) with "
+	  "kit_syscall_error(\"KVM_RUN\", ...); run->exit_reason is 0 and means nothing." },
 	{ "read_is_not_output", "a load from the UART is not output",
 	  1, GRADE_NEEDS_KVM, test_read_is_not_output,
 	  "Section 8.1: check run->mmio.is_write: a load is the guest reading." },
