@@ -46,7 +46,7 @@ SYSROOT_LIB := $(SYSROOT)/usr/lib/aarch64-linux-gnu
 CROSS_DEPS := $(SYSROOT_LIB)/libcunit.a
 # How a program of this ARCH runs here: inside the emulated machine.
 export KIT_RUNNER := common/emu-arm64/run.sh --cache $(EMU_CACHE) --kernel $(EMU_KERNEL) \
-	--fetch --quiet
+	--fetch
 KIT_CFLAGS_ARCH := -isystem $(SYSROOT)/usr/include
 KIT_LDFLAGS_ARCH := -static -L$(SYSROOT_LIB)
 CAPSTONE_LIBS := $(if $(wildcard $(SYSROOT_LIB)/libcapstone.a),-lcapstone)
