@@ -247,7 +247,8 @@ lesson-%: deps-check
 		echo "lesson $$lesson has no $(ARCH) version yet (on $(ARCH): $(LESSONS))"; \
 		exit 2 ;; esac; \
 	$(MAKE) -s --no-print-directory $(OUT)/$(VARIANT)/$$lesson/lesson $(OUT)/$(VARIANT)/$$lesson/grade && \
-	bash common/scripts/lesson.sh "$(OUT)/$(VARIANT)/$$lesson" "$$lesson" "$(VARIANT)" "$(TEST)"
+	ARCH=$(ARCH) bash common/scripts/lesson.sh "$(OUT)/$(VARIANT)/$$lesson" "$$lesson" \
+		"$(VARIANT)" "$(TEST)"
 
 grade: deps-check
 	@$(MAKE) -s --no-print-directory $(LIBKIT) $(LIBGRADE)
