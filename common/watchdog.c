@@ -13,6 +13,7 @@
  * the handler closes the race where the signal lands just before KVM_RUN.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -27,7 +28,6 @@
 
 struct watchdog {
 	bool created;
-	pid_t owner;            /* the thread the timer was created for */
 	bool armed;
 	timer_t timer;
 	struct kvm_run *volatile run;
@@ -47,6 +47,17 @@ static void watchdog_signal(int sig)
 		run->immediate_exit = 1;
 }
 
+/*
+ * A timer belongs to the process that made it: a fork()ed child inherits
+ * this thread's bookkeeping but not the timer. Forget it in the child, so
+ * its first watchdog_arm() makes a timer of its own. (Checked here, once
+ * per fork, rather than on every vcpu_run().)
+ */
+static void forget_after_fork(void)
+{
+	memset(&wd, 0, sizeof(wd));
+}
+
 static int install_handler(void)
 {
 	static volatile sig_atomic_t installed;
@@ -54,6 +65,7 @@ static int install_handler(void)
 
 	if (installed)
 		return 0;
+	pthread_atfork(NULL, NULL, forget_after_fork);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = watchdog_signal;
 	sigemptyset(&sa.sa_mask);
@@ -80,10 +92,6 @@ int watchdog_arm(struct kvm_run *run, unsigned timeout_ms)
 	sigaddset(&alrm, SIGALRM);
 	pthread_sigmask(SIG_UNBLOCK, &alrm, NULL);
 
-	/* A timer belongs to the thread (and process) that made it: after a
-	 * fork() the child inherits our bookkeeping but not the timer. */
-	if (wd.created && wd.owner != (pid_t)syscall(SYS_gettid))
-		wd.created = false;
 	if (!wd.created) {
 		memset(&sev, 0, sizeof(sev));
 		sev.sigev_notify = SIGEV_THREAD_ID;
@@ -92,7 +100,6 @@ int watchdog_arm(struct kvm_run *run, unsigned timeout_ms)
 		if (timer_create(CLOCK_MONOTONIC, &sev, &wd.timer) < 0)
 			return kit_syscall_error("timer_create", "the watchdog needs a POSIX timer");
 		wd.created = true;
-		wd.owner = (pid_t)syscall(SYS_gettid);
 	}
 
 	/* Stop the old deadline before clearing its traces, so it cannot
@@ -119,7 +126,7 @@ void watchdog_disarm(void)
 	struct itimerspec off;
 	struct kvm_run *run = wd.run;
 
-	if (!wd.created || wd.owner != (pid_t)syscall(SYS_gettid))
+	if (!wd.created)
 		return;
 	memset(&off, 0, sizeof(off));
 	timer_settime(wd.timer, 0, &off, NULL);
@@ -137,5 +144,5 @@ bool watchdog_fired(void)
 
 bool watchdog_armed(void)
 {
-	return wd.armed && wd.created && wd.owner == (pid_t)syscall(SYS_gettid);
+	return wd.armed;
 }

@@ -118,23 +118,12 @@ void grade_fail_at(const char *file, unsigned line, bool fatal, const char *fmt,
 	va_end(ap);
 }
 
-static void fail_fmt(const char *file, unsigned line, bool fatal, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void fail_fmt(const char *file, unsigned line, bool fatal, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(file, line, fatal, fmt, ap);
-	va_end(ap);
-}
-
 bool grade_expect_u64(const char *file, unsigned line, bool fatal, const char *what,
 		      uint64_t actual, uint64_t expected)
 {
 	if (actual == expected)
 		return true;
-	fail_fmt(file, line, fatal, "%s: expected 0x%llx (%llu), got 0x%llx (%llu)", what,
+	grade_fail_at(file, line, fatal, "%s: expected 0x%llx (%llu), got 0x%llx (%llu)", what,
 		 (unsigned long long)expected, (unsigned long long)expected,
 		 (unsigned long long)actual, (unsigned long long)actual);
 	return false;
@@ -145,7 +134,7 @@ bool grade_expect_i64(const char *file, unsigned line, bool fatal, const char *w
 {
 	if (actual == expected)
 		return true;
-	fail_fmt(file, line, fatal, "%s: expected %lld, got %lld%s%s", what,
+	grade_fail_at(file, line, fatal, "%s: expected %lld, got %lld%s%s", what,
 		 (long long)expected, (long long)actual,
 		 actual < 0 && actual > -4096 ? " = -" : "",
 		 actual < 0 && actual > -4096 ? kit_errno_name((int)-actual) : "");
@@ -187,7 +176,7 @@ bool grade_expect_bytes(const char *file, unsigned line, bool fatal, const char 
 		first++;
 	quote_bytes(a, sizeof(a), actual, alen);
 	quote_bytes(e, sizeof(e), expected, elen);
-	fail_fmt(file, line, fatal,
+	grade_fail_at(file, line, fatal,
 		 "%s:\n  expected \"%s\" (%zu bytes)\n  got      \"%s\" (%zu bytes)\n"
 		 "  first difference at byte %zu", what, e, elen, a, alen, first);
 	return false;
@@ -198,7 +187,7 @@ bool grade_expect_contains(const char *file, unsigned line, bool fatal, const ch
 {
 	if (text && strstr(text, needle))
 		return true;
-	fail_fmt(file, line, fatal, "%s: expected a message containing \"%s\", got \"%s\"",
+	grade_fail_at(file, line, fatal, "%s: expected a message containing \"%s\", got \"%s\"",
 		 what, needle, text ? text : "(null)");
 	return false;
 }
@@ -840,4 +829,22 @@ int grade_main(int argc, char **argv, const char *lesson,
 		}
 	}
 	return failed ? 1 : 0;
+}
+
+int grade_main_parts(int argc, char **argv, const char *lesson,
+		     const struct grade_test *common, size_t ncommon,
+		     const struct grade_test *arch, size_t narch)
+{
+	struct grade_test *all = calloc(ncommon + narch, sizeof(*all));
+	int ret;
+
+	if (!all) {
+		fprintf(stderr, "grade: out of memory\n");
+		return 2;
+	}
+	memcpy(all, common, ncommon * sizeof(*all));
+	memcpy(all + ncommon, arch, narch * sizeof(*all));
+	ret = grade_main(argc, argv, lesson, all, ncommon + narch);
+	free(all);
+	return ret;
 }

@@ -59,6 +59,12 @@ struct grade_test {
 int grade_main(int argc, char **argv, const char *lesson,
 	       const struct grade_test *tests, size_t ntests);
 
+/* grade_main() on two tables, one after the other: a lesson's checks for
+ * every architecture, then the running architecture's own. */
+int grade_main_parts(int argc, char **argv, const char *lesson,
+		     const struct grade_test *common, size_t ncommon,
+		     const struct grade_test *arch, size_t narch);
+
 #define GRADE_MAIN(lesson, table)                                          \
 	int main(int argc, char **argv)                                    \
 	{                                                                  \

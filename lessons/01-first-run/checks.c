@@ -56,7 +56,8 @@ void build_vm(struct vm *vm, struct vcpu *cpu, const struct guest_image *image)
 }
 
 /* Build a VM with `image`, run it with first_run(), capture its output. */
-struct run_outcome run_image(const struct guest_image *image, unsigned timeout_ms)
+struct run_outcome run_guest_with(const struct guest_image *image, unsigned timeout_ms,
+				  void (*fake_first_exit)(struct kvm_run *run))
 {
 	struct vm vm = VM_EMPTY;
 	struct vcpu cpu = VCPU_EMPTY;
@@ -66,15 +67,25 @@ struct run_outcome run_image(const struct guest_image *image, unsigned timeout_m
 	build_vm(&vm, &cpu, image);
 	serial = open_memstream(&out.output, &out.output_len);
 	ASSERT(serial != NULL, "open_memstream failed");
+	if (fake_first_exit)
+		inject_fake_exit(cpu.run, fake_first_exit);
 	out.ret = first_run(&cpu, serial, timeout_ms);
 	fclose(serial);
 	out.exit_reason = cpu.run->exit_reason;
-	EXPECT(!watchdog_armed(), "first_run() returned with the watchdog still armed: call "
-	       "watchdog_disarm() before returning, or it fires later, in the caller");
 	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
-	printf("first_run(%s) returned %d%s%s\n", image->name, out.ret,
+	printf("first_run(%s%s) returned %d%s%s\n", image->name,
+	       fake_first_exit ? ", after a made-up exit" : "", out.ret,
 	       out.ret < 0 ? ": " : "", out.ret < 0 ? kit_last_error() : "");
+	return out;
+}
+
+struct run_outcome run_image(const struct guest_image *image, unsigned timeout_ms)
+{
+	struct run_outcome out = run_guest_with(image, timeout_ms, NULL);
+
+	EXPECT(!watchdog_armed(), "first_run() returned with the watchdog still armed: call "
+	       "watchdog_disarm() before returning, or it fires later, in the caller");
 	return out;
 }
 
@@ -386,52 +397,30 @@ static void test_watchdog_stops_guest(void)
 static void test_watchdog_race(void)
 {
 	struct guest_image image = GUEST_IMAGE(spin);
-	struct vm vm = VM_EMPTY;
-	struct vcpu cpu = VCPU_EMPTY;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *serial;
-	int ret;
+	struct run_outcome out;
 
 	/* The watchdog fires between arming and KVM_RUN. Only its
 	 * immediate_exit flag can stop the KVM_RUN that follows: if the flag
 	 * is not set, the guest spins until this test's time limit. */
-	build_vm(&vm, &cpu, &image);
-	serial = open_memstream(&text, &len);
-	ASSERT(serial != NULL, "open_memstream failed");
 	inject_signal_before_run(SIGALRM);
-	ret = first_run(&cpu, serial, 60000);
-	fclose(serial);
-	EXPECT_EQ_INT("first_run() when the watchdog fires just before KVM_RUN", ret,
+	out = run_guest_with(&image, 60000, NULL);
+	EXPECT_EQ_INT("first_run() when the watchdog fires just before KVM_RUN", out.ret,
 		      -ETIMEDOUT);
-	free(text);
-	vcpu_destroy(&cpu);
-	vm_destroy(&vm);
+	free(out.output);
 }
 
 static void test_kvm_run_error_reported(void)
 {
 	struct guest_image image = GUEST_IMAGE(hello);
-	struct vm vm = VM_EMPTY;
-	struct vcpu cpu = VCPU_EMPTY;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *serial;
-	int ret;
+	struct run_outcome out;
 
-	build_vm(&vm, &cpu, &image);
-	serial = open_memstream(&text, &len);
-	ASSERT(serial != NULL, "open_memstream failed");
 	/* KVM_RUN fails once, as it does when KVM cannot reach guest memory. */
 	inject_ioctl_error(KVM_RUN, EFAULT, 1);
-	ret = first_run(&cpu, serial, RUN_TIMEOUT_MS);
-	fclose(serial);
-	EXPECT_EQ_INT("first_run() when KVM_RUN fails with EFAULT", ret, -EFAULT);
-	if (ret < 0)
+	out = run_guest_with(&image, RUN_TIMEOUT_MS, NULL);
+	EXPECT_EQ_INT("first_run() when KVM_RUN fails with EFAULT", out.ret, -EFAULT);
+	if (out.ret < 0)
 		EXPECT_CONTAINS("the message", kit_last_error(), "KVM_RUN");
-	free(text);
-	vcpu_destroy(&cpu);
-	vm_destroy(&vm);
+	free(out.output);
 }
 
 static const struct grade_test tests[] = {
@@ -502,10 +491,6 @@ static const struct grade_test tests[] = {
 /* The tests above, then the architecture's own (checks_<arch>.c). */
 int main(int argc, char **argv)
 {
-	size_t ncommon = sizeof(tests) / sizeof(tests[0]);
-	struct grade_test all[64];
-
-	memcpy(all, tests, sizeof(tests));
-	memcpy(all + ncommon, arch_tests, arch_ntests * sizeof(arch_tests[0]));
-	return grade_main(argc, argv, "01-first-run", all, ncommon + arch_ntests);
+	return grade_main_parts(argc, argv, "01-first-run", tests, sizeof(tests) / sizeof(tests[0]),
+				arch_tests, arch_ntests);
 }

@@ -26,6 +26,12 @@ struct run_outcome {
 	size_t output_len;
 	uint32_t exit_reason;
 };
+/* Steps 2-7 with `image`, then first_run() with the output captured; with
+ * `fake_first_exit`, the first KVM_RUN returns that made-up exit instead
+ * (common/grade/inject.c). */
+struct run_outcome run_guest_with(const struct guest_image *image, unsigned timeout_ms,
+				  void (*fake_first_exit)(struct kvm_run *run));
+/* run_guest_with() with no fake exit, and the watchdog disarmed after it. */
 struct run_outcome run_image(const struct guest_image *image, unsigned timeout_ms);
 /* Fails the test unless the run failed (not by timeout) naming `exit_name`. */
 void expect_unexpected_exit(const char *guest, struct run_outcome *out, const char *exit_name);

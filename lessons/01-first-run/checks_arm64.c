@@ -69,22 +69,11 @@ static void fake_uart_read(struct kvm_run *run)
 static void test_read_is_not_output(void)
 {
 	struct guest_image image = GUEST_IMAGE(hello);
-	struct vm vm = VM_EMPTY;
-	struct vcpu cpu = VCPU_EMPTY;
-	struct run_outcome out = { 0 };
-	FILE *serial;
+	struct run_outcome out = run_guest_with(&image, RUN_TIMEOUT_MS, fake_uart_read);
 
-	build_vm(&vm, &cpu, &image);
-	serial = open_memstream(&out.output, &out.output_len);
-	ASSERT(serial != NULL, "open_memstream failed");
-	inject_fake_exit(cpu.run, fake_uart_read);
-	out.ret = first_run(&cpu, serial, RUN_TIMEOUT_MS);
-	fclose(serial);
 	expect_unexpected_exit("hello guest after a load from the UART", &out, "KVM_EXIT_MMIO");
 	EXPECT_BYTES("serial output (a load is not output)", out.output, out.output_len, "", 0);
 	free(out.output);
-	vcpu_destroy(&cpu);
-	vm_destroy(&vm);
 }
 
 /* ---- 8.3 Errors: a KVM_RUN that really fails ---------------------------- */

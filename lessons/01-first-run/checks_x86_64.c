@@ -97,26 +97,12 @@ static void fake_in_byte(struct kvm_run *run)
 	run->io.data_offset = pio_data_offset();
 }
 
-/* Run `fake` as the first exit, then the real hello guest. */
+/* `fake` as the first exit, then the real hello guest. */
 static struct run_outcome run_with_fake_exit(void (*fake)(struct kvm_run *run))
 {
 	struct guest_image image = GUEST_IMAGE(hello);
-	struct vm vm = VM_EMPTY;
-	struct vcpu cpu = VCPU_EMPTY;
-	struct run_outcome out = { 0 };
-	FILE *serial;
 
-	build_vm(&vm, &cpu, &image);
-	serial = open_memstream(&out.output, &out.output_len);
-	ASSERT(serial != NULL, "open_memstream failed");
-	inject_fake_exit(cpu.run, fake);
-	out.ret = first_run(&cpu, serial, RUN_TIMEOUT_MS);
-	fclose(serial);
-	printf("first_run() after a made-up exit returned %d%s%s\n", out.ret,
-	       out.ret < 0 ? ": " : "", out.ret < 0 ? kit_last_error() : "");
-	vcpu_destroy(&cpu);
-	vm_destroy(&vm);
-	return out;
+	return run_guest_with(&image, RUN_TIMEOUT_MS, fake);
 }
 
 static void test_output_sizes_and_counts(void)

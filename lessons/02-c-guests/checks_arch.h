@@ -12,8 +12,19 @@
 #include "grade/grade.h"
 #include "guest_image.h"
 
+#define RUN_TIMEOUT_MS 5000
+
 /* A VM with the lesson's RAM, made by the core (not graded). */
 void new_vm(struct vm *vm);
+
+/* Boot `image` with your steps (lm_boot) and run it with the core's run
+ * loop, capturing what it prints. */
+struct outcome {
+	int ret;
+	char *output;
+	size_t len;
+};
+struct outcome boot_and_run(const struct guest_image *image, struct vm *vm, struct vcpu *cpu);
 
 /* In checks_<arch>.c: this architecture's own tests. */
 extern const struct grade_test arch_tests[];

@@ -25,7 +25,6 @@ GUEST_IMAGE_DECLARE(end_of_ram);
 GUEST_IMAGE_DECLARE(zero_stack);
 GUEST_IMAGE_DECLARE(zero_stack32);
 
-#define RUN_TIMEOUT_MS 5000
 
 
 static void new_vcpu(struct vm *vm, struct vcpu *cpu)
@@ -47,31 +46,6 @@ static void set_supported_cpuid(struct vcpu *cpu)
 	free(c);
 }
 
-struct outcome {
-	int ret;
-	char *output;
-	size_t len;
-};
-
-/* Boot `image` with your steps and run it with the core's run loop. */
-static struct outcome boot_and_run(const struct guest_image *image, struct vm *vm,
-				   struct vcpu *cpu)
-{
-	struct outcome o = { 0 };
-	struct run_loop loop = { .timeout_ms = RUN_TIMEOUT_MS };
-	int ret;
-
-	ret = lm_boot(vm, cpu, image->bytes, image->size);
-	ASSERT(ret == 0, "booting the %s guest with your steps failed (%d): %s", image->name,
-	       ret, kit_last_error());
-	loop.console = open_memstream(&o.output, &o.len);
-	ASSERT(loop.console != NULL, "open_memstream failed");
-	o.ret = vcpu_run_loop(cpu, &loop);
-	fclose(loop.console);
-	printf("%s: run ended with %d%s%s; output:\n%s\n", image->name, o.ret,
-	       o.ret ? ": " : "", o.ret ? kit_last_error() : "", o.output);
-	return o;
-}
 
 /* ---- 3. Page tables -------------------------------------------------- */
 

@@ -317,10 +317,6 @@ static const struct grade_test tests[] = {
 /* The tests above, then the architecture's own (checks_<arch>.c). */
 int main(int argc, char **argv)
 {
-	size_t ncommon = sizeof(tests) / sizeof(tests[0]);
-	struct grade_test all[64];
-
-	memcpy(all, tests, sizeof(tests));
-	memcpy(all + ncommon, arch_tests, arch_ntests * sizeof(arch_tests[0]));
-	return grade_main(argc, argv, "03-hypercalls", all, ncommon + arch_ntests);
+	return grade_main_parts(argc, argv, "03-hypercalls", tests, sizeof(tests) / sizeof(tests[0]),
+				arch_tests, arch_ntests);
 }
