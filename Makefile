@@ -21,7 +21,7 @@ OUT ?= $(BUILD)/$(ARCH)
 
 # Only the targets that build host code need a back end for this ARCH.
 ifeq ($(wildcard common/arch/$(ARCH).c),)
-ifneq ($(filter-out help deps deps-check doctor docs clean,$(or $(MAKECMDGOALS),help)),)
+ifneq ($(filter-out help deps deps-check doctor docs clean fresh-check,$(or $(MAKECMDGOALS),help)),)
 $(error the kit has no host back end for $(ARCH) yet (common/arch/$(ARCH).c); \
 	today it runs on x86_64 hosts)
 endif
@@ -204,7 +204,7 @@ $(OUT)/tests/%: $(OUT)/common/tests/%.o $(LIBGRADE) $(LIBKIT)
 	$(Q)$(CC) $(KIT_LDFLAGS) $(GRADE_WRAP) -o $@ $< $(GRADE_LIBS)
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes run sanitize \
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes run sanitize fresh-check \
 	sanitize-build print-lessons mistakes-run
 
 help:
@@ -220,6 +220,7 @@ help:
 	@echo "  make sanitize         the solutions' checks built with ASan and UBSan"
 	@echo "  make deps             install the Debian/Ubuntu packages the kit needs"
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"
+	@echo "  make fresh-check      make deps + make check in a brand-new Debian 12 root (root only)"
 	@echo
 	@echo "Lessons: $(LESSONS)"
 
@@ -235,8 +236,14 @@ KVMRUN := $(if $(filter 03-hypercalls,$(LESSONS)),$(OUT)/kvmrun)
 
 all: $(LIBKIT) $(LIBGRADE) $(LESSON_PROGRAMS) $(TEST_PROGRAMS) $(KVMRUN) $(GUEST_IMAGES)
 
-doctor: deps-check
+# Reports what is missing (by package name) rather than installing it.
+doctor:
 	@bash common/scripts/doctor.sh
+
+# The README's two commands in a brand-new Debian 12 root (debootstrap,
+# chroot): proves that `make deps` installs everything the kit needs.
+fresh-check: deps-check
+	@bash common/scripts/fresh-check.sh "$(BUILD)"
 
 # make lesson-01 [SOLUTION=1] [TEST=name]
 VARIANT := $(if $(filter 1 yes true,$(SOLUTION)),solution,student)
@@ -301,4 +308,4 @@ print-lessons:
 clean:
 	rm -rf $(BUILD)/x86_64 $(BUILD)/arm64 $(BUILD)/*-sanitize $(BUILD)/check \
 		$(BUILD)/grade $(BUILD)/docs $(BUILD)/results.json
-	@echo "(kept $(EMU_CACHE), the downloaded arm64 kernels and sysroot)"
+	@echo "(kept $(EMU_CACHE), the downloaded arm64 kernels and sysroot, and $(BUILD)/fresh, fresh-check's bare Debian root)"

@@ -154,8 +154,9 @@ static int probe_kvm(struct probe *p)
 	ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (ram == MAP_FAILED)
 		return fail(p, "mmap guest memory", NULL);
-	/* Touch every byte (platform-notes.md: QEMU 7.2 can otherwise run an
-	 * earlier VM's code from a reused host page), then load the guest. */
+	/* Touch every byte (QEMU 7.2 under TCG can otherwise run an
+	 * earlier VM's code from a reused host page: lesson 01, section 4,
+	 * and common/vm.c), then load the guest. */
 	memset(ram, 0, ram_size);
 	memcpy(ram, guest_code, sizeof(guest_code));
 	slot = (struct kvm_userspace_memory_region){

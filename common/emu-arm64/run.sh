@@ -269,14 +269,16 @@ trap 'error "interrupted"; exit 130' INT TERM
 	die $EXIT_USAGE "cannot build the initramfs (mkinitramfs said why above)"
 
 # ---- the machine --------------------------------------------------------
-# As measured in shared/platform-notes.md section 2: virtualization=on gives
-# the guest kernel EL2, hence KVM; gic-version=3 is the interrupt controller
-# KVM's vGIC emulates; pauth-impdef=on makes pointer authentication ~3.5x
-# cheaper to emulate than the architected algorithm.
+# virtualization=on gives the guest kernel EL2, hence KVM; gic-version=3 is
+# the interrupt controller KVM's vGIC emulates; pauth-impdef=on makes
+# pointer authentication ~3.5x cheaper to emulate than the architected
+# algorithm (README.md, "Why these QEMU options"). -nic none: the machine
+# needs no network card, and without one QEMU needs no option ROM (the
+# virtio-net ROM lives in a package QEMU only recommends).
 # shellcheck disable=SC2054 # the commas belong to QEMU's options
 qemu_args=(
 	-M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on
-	-smp 2 -m 512M -accel tcg -nographic -no-reboot -monitor none
+	-smp 2 -m 512M -accel tcg -nographic -no-reboot -monitor none -nic none
 	-kernel "$kernel_file" -initrd "$work/initramfs.cpio.gz" -append "$cmdline"
 )
 if [ $verbose = 1 ]; then

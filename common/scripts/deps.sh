@@ -13,16 +13,25 @@
 set -euo pipefail
 
 packages() {
+	# Every package the kit uses directly is named here, even one that
+	# something else already depends on or recommends: `make deps` installs
+	# with --no-install-recommends, so nothing arrives by recommendation.
+	#
 	# Host compiler and tools, and the libraries of the core and the grader.
 	echo gcc make binutils libc6-dev pkg-config
 	echo libcunit1-dev      # the grading harness is built on CUnit
 	echo libcapstone-dev    # disassembles the instruction at the guest's PC
 	echo pandoc             # make docs: the lessons as a website
-	echo util-linux         # setpriv, for the kit's no-permission self-test
+	echo jq                 # reads and checks results.json in the kit's self-tests
+	echo util-linux         # setpriv and unshare, for the kit's skip self-tests
+	echo debian-archive-keyring  # verifies Debian's archive (arm64 fetch, fresh-check)
+	echo debootstrap        # make fresh-check: a brand-new Debian 12 root
 	if [ "$(uname -m)" = x86_64 ]; then
-		# The arm64 lessons, on an x86_64 host: a cross compiler, and an
-		# emulated arm64 machine to run them in (common/emu-arm64/).
-		echo gcc-aarch64-linux-gnu qemu-system-arm
+		# The arm64 lessons, on an x86_64 host: a cross compiler with its
+		# C library (only recommended by the compiler), and an emulated
+		# arm64 machine to run them in (common/emu-arm64/; it has no
+		# network card, so QEMU's option ROMs in ipxe-qemu are not needed).
+		echo gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	fi
 }
 
