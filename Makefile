@@ -22,8 +22,8 @@ OUT ?= $(BUILD)/$(ARCH)
 # Only the targets that build host code need a back end for this ARCH.
 ifeq ($(wildcard common/arch/$(ARCH).c),)
 ifneq ($(filter-out help deps deps-check doctor docs clean fresh-check,$(or $(MAKECMDGOALS),help)),)
-$(error the kit has no host back end for $(ARCH) yet (common/arch/$(ARCH).c); \
-	today it runs on x86_64 hosts)
+$(error the kit has no host back end for $(ARCH) (common/arch/$(ARCH).c); \
+	it has back ends for x86_64 and arm64 (ARCH=x86_64 or ARCH=arm64))
 endif
 endif
 V ?= 0
@@ -61,7 +61,7 @@ KIT_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 KIT_LDFLAGS := $(KIT_LDFLAGS_ARCH) $(EXTRA_LDFLAGS)
 DISASM := $(if $(CAPSTONE_LIBS),disasm_capstone,disasm_none)
 
-CORE_SRCS := common/error.c common/vm.c common/watchdog.c common/diag.c \
+CORE_SRCS := common/error.c common/mem.c common/vm.c common/watchdog.c common/diag.c \
 	common/elf.c common/runloop.c \
 	common/$(DISASM).c common/arch/$(ARCH).c
 CORE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(CORE_SRCS))
@@ -113,51 +113,63 @@ lesson_on_arch = $(if $(or $(wildcard solutions/$(1)/*_$(ARCH).c),\
 	$(if $(wildcard solutions/$(1)/*_x86_64.c solutions/$(1)/*_arm64.c),,yes)),$(1))
 LESSONS := $(foreach l,$(ALL_LESSONS),$(call lesson_on_arch,$(l)))
 
-# $(call lesson_rules,LESSON) defines, for both variants (student code
-# from lessons/, reference code from solutions/):
+# One way to compile a C file of a lesson, whatever its variant:
+# $(call compile_rule,LESSON,OBJECT-PATTERN,SOURCE-PATTERN,EXTRA-FLAGS).
+define compile_rule
+$(2): $(3) $$($(1)_HEADERS) | $(CROSS_DEPS)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(KIT_CFLAGS) $(4) $$($(1)_CFLAGS) -c -o $$@ $$<
+endef
+
+# Mutants: MUTANTS="LESSON/N ..." (set by common/scripts/mistakes.sh) adds
+# a variant per mutant, $(OUT)/mutant/N/LESSON/grade, whose student files
+# come from $(OUT)/mutant/N/LESSON/src/ (the solution with one mistake
+# made). A mistaken line may well warn, so mutants build without -Werror.
+MUTANTS ?=
+mutants_of = $(filter $(1)/%,$(MUTANTS))
+MUTANT_CFLAGS := -Wno-error -w
+
+# $(call lesson_rules,LESSON) defines, for each variant (student code from
+# lessons/, reference code from solutions/, and any mutants):
 #   $(OUT)/<variant>/LESSON/lesson   the lesson's program
 #   $(OUT)/<variant>/LESSON/grade    its graded checks
+# The given files (main.c, the checks, the rest of lessons/LESSON/) are
+# compiled once into $(OUT)/given/LESSON/, what the lesson builds on from
+# earlier lessons once into $(OUT)/extra/LESSON/; every variant links them.
 define lesson_rules
 $(1)_STUDENT_FILES := $$(call arch_files,$$(notdir $$(wildcard solutions/$(1)/*.c)))
 $(1)_GUESTS := $$(patsubst %,$(OUT)/guest/$(1)/%.blob.o,$$(basename $$(notdir \
 	$$(wildcard $(GUEST_DIR)/$(1)/*.S $(GUEST_DIR)/$(1)/*.c))))
 $(1)_CHECKS := $$(call arch_files,$$(filter checks%.c,$$(notdir $$(wildcard lessons/$(1)/*.c))))
-# Given files: the rest of the lesson's C files, in both variants.
+# Given files: the rest of the lesson's C files.
 $(1)_GIVEN := $$(call arch_files,$$(filter-out main.c checks%.c $$($(1)_STUDENT_FILES),\
 	$$(notdir $$(wildcard lessons/$(1)/*.c))))
 # What the lesson builds on from earlier lessons (lessons/LESSON/builds-on
 # lists files; the reference versions are used, so a lesson can be done
 # before the one it builds on).
 $(1)_EXTRA := $$(call arch_files,$$(shell cat lessons/$(1)/builds-on 2>/dev/null))
-$(1)_CFLAGS := -Ilessons/$(1) -I$(GUEST_DIR)/$(1) -I$(GUEST_DIR)/lib -Icommon/abi \
-	$$(addprefix -I,$$(sort $$(patsubst solutions/%,lessons/%,$$(dir $$($(1)_EXTRA)))))
+# An earlier lesson's header is named with its lesson: "02-c-guests/c_guests.h".
+$(1)_CFLAGS := -Ilessons/$(1) -Ilessons -I$(GUEST_DIR)/$(1) -I$(GUEST_DIR)/lib -Icommon/abi
 $(1)_HEADERS := $$(wildcard lessons/*/*.h $(GUEST_DIR)/$(1)/*.h $(GUEST_DIR)/lib/*.h \
 	common/abi/*.h) $(HEADERS)
+$(1)_GIVEN_OBJS := $$(addprefix $(OUT)/given/$(1)/,$$($(1)_GIVEN:.c=.o)) \
+	$$(addprefix $(OUT)/extra/$(1)/,$$($(1)_EXTRA:.c=.o))
 
-$(OUT)/student/$(1)/%.o: lessons/$(1)/%.c $$($(1)_HEADERS) | $(CROSS_DEPS)
-	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
-$(OUT)/student/$(1)/extra/%.o: %.c $$($(1)_HEADERS) | $(CROSS_DEPS)
-	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
-$(OUT)/solution/$(1)/extra/%.o: %.c $$($(1)_HEADERS) | $(CROSS_DEPS)
-	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
-$(OUT)/solution/$(1)/%.o: solutions/$(1)/%.c $$($(1)_HEADERS) | $(CROSS_DEPS)
-	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
-$(OUT)/solution/$(1)/%.o: lessons/$(1)/%.c $$($(1)_HEADERS) | $(CROSS_DEPS)
-	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(KIT_CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<
+$$(eval $$(call compile_rule,$(1),$(OUT)/given/$(1)/%.o,lessons/$(1)/%.c))
+# (An earlier lesson's file sees its own lesson's headers first.)
+$$(eval $$(call compile_rule,$(1),$(OUT)/extra/$(1)/%.o,%.c,-Ilessons/$$$$(word 2,$$$$(subst /, ,$$$$*))))
+$$(eval $$(call compile_rule,$(1),$(OUT)/student/$(1)/%.o,lessons/$(1)/%.c))
+$$(eval $$(call compile_rule,$(1),$(OUT)/solution/$(1)/%.o,solutions/$(1)/%.c))
+$(foreach n,$(notdir $(call mutants_of,$(1))),$$(eval $$(call compile_rule,$(1),\
+	$(OUT)/mutant/$(n)/$(1)/%.o,$(OUT)/mutant/$(n)/$(1)/src/%.c,$(MUTANT_CFLAGS))))
 
-$(foreach v,student solution,
-$(OUT)/$(v)/$(1)/lesson: $$(addprefix $(OUT)/$(v)/$(1)/,main.o $$($(1)_STUDENT_FILES:.c=.o) \
-		$$($(1)_GIVEN:.c=.o) $$(addprefix extra/,$$($(1)_EXTRA:.c=.o))) \
-		$$($(1)_GUESTS) $(LIBKIT)
+$(foreach v,student solution $(addprefix mutant/,$(notdir $(call mutants_of,$(1)))),
+$(OUT)/$(v)/$(1)/lesson: $(OUT)/given/$(1)/main.o $$(addprefix $(OUT)/$(v)/$(1)/,\
+		$$($(1)_STUDENT_FILES:.c=.o)) $$($(1)_GIVEN_OBJS) $$($(1)_GUESTS) $(LIBKIT)
 	$$(Q)$$(CC) $$(KIT_LDFLAGS) -o $$@ $$^ $(CAPSTONE_LIBS)
-$(OUT)/$(v)/$(1)/grade: $$(addprefix $(OUT)/$(v)/$(1)/,$$($(1)_CHECKS:.c=.o) \
-		$$($(1)_STUDENT_FILES:.c=.o) $$($(1)_GIVEN:.c=.o) \
-		$$(addprefix extra/,$$($(1)_EXTRA:.c=.o))) $$($(1)_GUESTS) $(LIBGRADE) $(LIBKIT)
+$(OUT)/$(v)/$(1)/grade: $$(addprefix $(OUT)/given/$(1)/,$$($(1)_CHECKS:.c=.o)) \
+		$$(addprefix $(OUT)/$(v)/$(1)/,$$($(1)_STUDENT_FILES:.c=.o)) $$($(1)_GIVEN_OBJS) \
+		$$($(1)_GUESTS) $(LIBGRADE) $(LIBKIT)
 	$$(Q)$$(CC) $$(KIT_LDFLAGS) $(GRADE_WRAP) -o $$@ \
 		$$(filter %.o,$$^) $(GRADE_LIBS)
 )
@@ -169,20 +181,19 @@ $(foreach l,$(LESSONS),$(eval $(call lesson_rules,$(l))))
 
 # ---- kvmrun: any guest, with the reference host ------------------------
 # Built from the reference solutions of lessons 01 (real mode), 02 (ELF,
-# long mode) and 03 (hypercalls), and the given code around them.
-KVMRUN_LESSON02_x86_64 := load.o longmode_x86_64.o boot_x86_64.o
-KVMRUN_LESSON02_arm64 := load.o entry_arm64.o boot_arm64.o
-KVMRUN_OBJS := $(OUT)/common/tools/kvmrun.o \
+# long mode) and 03 (hypercalls), and the given code around them; so it
+# lives with them, in solutions/kvmrun/.
+KVMRUN_OBJS := $(OUT)/solution/kvmrun/kvmrun.o \
 	$(addprefix $(OUT)/solution/01-first-run/,first_run.o arch_$(ARCH).o) \
-	$(addprefix $(OUT)/solution/02-c-guests/,$(KVMRUN_LESSON02_$(ARCH))) \
-	$(addprefix $(OUT)/solution/03-hypercalls/,hypercall.o regs_$(ARCH).o host.o \
-		host_$(ARCH).o)
+	$(addprefix $(OUT)/solution/02-c-guests/,load.o $(filter longmode_$(ARCH).o entry_$(ARCH).o,\
+		$(02-c-guests_STUDENT_FILES:.c=.o))) $(OUT)/given/02-c-guests/boot_$(ARCH).o \
+	$(addprefix $(OUT)/solution/03-hypercalls/,hypercall.o regs_$(ARCH).o) \
+	$(addprefix $(OUT)/given/03-hypercalls/,host.o host_$(ARCH).o)
 
-$(OUT)/common/tools/kvmrun.o: common/tools/kvmrun.c $(HEADERS) $(wildcard lessons/*/*.h) \
+$(OUT)/solution/kvmrun/kvmrun.o: solutions/kvmrun/kvmrun.c $(HEADERS) $(wildcard lessons/*/*.h) \
 		| $(CROSS_DEPS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KIT_CFLAGS) -Ilessons/01-first-run -Ilessons/02-c-guests \
-		-Ilessons/03-hypercalls -Icommon/abi -c -o $@ $<
+	$(Q)$(CC) $(KIT_CFLAGS) -Ilessons -Icommon/abi -c -o $@ $<
 
 $(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
 	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ $(CAPSTONE_LIBS)
@@ -203,9 +214,28 @@ $(OUT)/tests/%: $(OUT)/common/tests/%.o $(LIBGRADE) $(LIBKIT)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KIT_LDFLAGS) $(GRADE_WRAP) -o $@ $< $(GRADE_LIBS)
 
+# ---- compile_commands.json, for editors -------------------------------
+# make compdb: one entry per C file, compiled as the build compiles it:
+# the core, the grader, the kit's tests, kvmrun, each lesson's student
+# variant (its files in lessons/, never the solutions/, so that an
+# editor's "go to definition" lands in the student's own file), and the
+# guests with their runtime.
+compdb_lines = $(foreach f,$(1),printf '%s\t%s\n' '$(f)' '$(2)';)
+compdb:
+	@{ $(call compdb_lines,$(CORE_SRCS) $(GRADE_SRCS) $(wildcard common/tests/*.c),$(CC) $(KIT_CFLAGS)) \
+	   $(call compdb_lines,solutions/kvmrun/kvmrun.c,$(CC) $(KIT_CFLAGS) -Ilessons -Icommon/abi) \
+	   $(foreach l,$(LESSONS),$(call compdb_lines,$(addprefix lessons/$(l)/,main.c \
+		$($(l)_STUDENT_FILES) $($(l)_GIVEN) $($(l)_CHECKS)),$(CC) $(KIT_CFLAGS) $($(l)_CFLAGS))) \
+	   $(call compdb_lines,$(wildcard $(GUEST_DIR)/lib/*.c) $(if $(filter arm64,$(ARCH)),guest-x86/lib/printf.c),$(GUEST_COMPILE)) \
+	   $(foreach l,$(LESSONS),$(call compdb_lines,$(wildcard $(GUEST_DIR)/$(l)/*.c),$(GUEST_COMPILE) -I$(GUEST_DIR)/$(l))) \
+	 } | jq -R -n --arg dir "$(CURDIR)" \
+		'[inputs | split("\t") | {directory: $$dir, file: .[0], command: "\(.[1]) -c \(.[0])"}]' \
+		> compile_commands.json
+	@echo "compdb: compile_commands.json, $$(jq length compile_commands.json) files ($(ARCH))"
+
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes run sanitize fresh-check \
-	sanitize-build print-lessons mistakes-run
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes run sanitize fresh-check compdb \
+	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
 
 help:
 	@echo "The KVM hypervisor kit ($(ARCH))"
@@ -215,6 +245,7 @@ help:
 	@echo "  make grade            grade every lesson: score table + build/results.json"
 	@echo "  make check            the kit's whole test suite"
 	@echo "  make docs             the lessons as a small website in build/docs/"
+	@echo "  make compdb           compile_commands.json for your editor (clangd: go to definition)"
 	@echo "  make run IMAGE=FILE   run any guest image with the kit's reference host"
 	@echo "                        (ARGS=\"--trace\" shows every exit; kvmrun --help)"
 	@echo "  make sanitize         the solutions' checks built with ASan and UBSan"
@@ -254,7 +285,8 @@ lesson-%: deps-check
 		echo "lesson $$lesson has no $(ARCH) version yet (on $(ARCH): $(LESSONS))"; \
 		exit 2 ;; esac; \
 	$(MAKE) -s --no-print-directory $(OUT)/$(VARIANT)/$$lesson/lesson $(OUT)/$(VARIANT)/$$lesson/grade && \
-	ARCH=$(ARCH) bash common/scripts/lesson.sh "$(OUT)/$(VARIANT)/$$lesson" "$$lesson" \
+	ARCH=$(ARCH) STUDENT_FILES="$$($(MAKE) -s --no-print-directory print-student-files \
+		LESSON=$$lesson)" bash common/scripts/lesson.sh "$(OUT)/$(VARIANT)/$$lesson" "$$lesson" \
 		"$(VARIANT)" "$(TEST)"
 
 grade: deps-check
@@ -289,7 +321,7 @@ check: deps-check
 
 # Every plausible mistake in solutions/*/mistakes.txt must be caught by
 # the checks it names (make check runs this too).
-export CC KIT_CFLAGS KIT_LDFLAGS GRADE_WRAP GRADE_LIBS GUEST_DIR
+
 mistakes: deps-check
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory mistakes-run
@@ -301,9 +333,14 @@ mistakes-run:
 docs: deps-check
 	@bash docs/build.sh "$(BUILD)/docs" $(LESSONS)
 
-# The lessons that exist on ARCH (for scripts).
+# The lessons that exist on ARCH, and the core's sources (for scripts).
 print-lessons:
 	@echo $(LESSONS)
+print-core-sources:
+	@echo $(CORE_SRCS) $(GRADE_SRCS)
+# The files of lesson LESSON that are the student's, on ARCH.
+print-student-files:
+	@echo $(addprefix lessons/$(LESSON)/,$($(LESSON)_STUDENT_FILES))
 
 clean:
 	rm -rf $(BUILD)/x86_64 $(BUILD)/arm64 $(BUILD)/*-sanitize $(BUILD)/check \

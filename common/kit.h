@@ -36,6 +36,7 @@
 #include <linux/kvm.h>
 
 #include "kvm_compat.h"
+#include "limits.h"
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
@@ -213,7 +214,7 @@ enum {
 
 struct run_loop {
 	FILE *console;          /* the guest's console output; NULL: discard */
-	unsigned timeout_ms;    /* for the whole run; 0: 10 s */
+	unsigned timeout_ms;    /* for the whole run; 0: KIT_RUN_TIMEOUT_MS */
 	FILE *trace;            /* if set, every exit is described here */
 	/* Exits the loop does not handle itself go here first (may be NULL).
 	 * Returns a RUN_EXIT_* value, or a negative errno to stop the run. */

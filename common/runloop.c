@@ -12,11 +12,9 @@
 #include "kit.h"
 #include "arch/arch.h"
 
-#define DEFAULT_LOOP_TIMEOUT_MS 10000
-
 int vcpu_run_loop(struct vcpu *cpu, struct run_loop *loop)
 {
-	unsigned timeout = loop->timeout_ms ? loop->timeout_ms : DEFAULT_LOOP_TIMEOUT_MS;
+	unsigned timeout = loop->timeout_ms ? loop->timeout_ms : KIT_RUN_TIMEOUT_MS;
 	char text[256];
 	const uint8_t *data;
 	size_t len;

@@ -83,8 +83,7 @@ for lesson in "${lessons[@]}"; do
 				"which lessons/$lesson/README.md does not have" >&2
 			errors=$((errors + 1))
 		fi
-	done < <(grep -ho 'kit_todo(LESSON, *"[^"]*"' "$root/lessons/$lesson"/*.c |
-		sed 's/.*"\([^"]*\)"$/\1/' | sort -u)
+	done < <(cd "$root" && bash common/scripts/todos.sh lessons/"$lesson"/*.c | cut -f3 | sort -u)
 done
 
 if [ "$errors" -gt 0 ]; then

@@ -32,7 +32,7 @@ $(OUT)/guest/01-first-run/%.img: $(OUT)/guest/01-first-run/%.elf
 
 # --- lessons 02 on: C guests --------------------------------------------
 #                NAME.c  C at EL1: crt0.S + vectors.S + the C file +
-#                        libguest.c + common/guest/printf.c, linked by
+#                        libguest.c + guest-x86/lib/printf.c, linked by
 #                        guest.ld at 0x40100000 into an ELF64 executable
 #                NAME.S  assembler with its own _start (and vectors.S)
 GUEST_ARM64_LIB_HEADERS := $(wildcard guest-arm64/lib/*.h common/abi/*.h)
@@ -44,9 +44,15 @@ $(OUT)/guest/lib/%.o: guest-arm64/lib/%.c $(GUEST_ARM64_LIB_HEADERS)
 $(OUT)/guest/lib/%.o: guest-arm64/lib/%.S $(GUEST_ARM64_LIB_HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(GUEST_ARM64_CC) $(GUEST_ARM64_CFLAGS) -c -o $@ $<
-$(OUT)/guest/lib/%.o: common/guest/%.c $(GUEST_ARM64_LIB_HEADERS)
+# printf and friends are the same C on both architectures, kept once with
+# the x86 runtime (as some guests are: see below).
+$(OUT)/guest/lib/printf.o: guest-x86/lib/printf.c $(GUEST_ARM64_LIB_HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(GUEST_ARM64_CC) $(GUEST_ARM64_CFLAGS) -c -o $@ $<
+
+# How a C file of the runtime or of a lesson's guests is compiled (the
+# rules here, and make compdb).
+GUEST_COMPILE := $(GUEST_ARM64_CC) $(GUEST_ARM64_CFLAGS)
 
 # $(call arm64_guest_rules,LESSON,LIBS)
 define arm64_guest_rules

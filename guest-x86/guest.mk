@@ -23,6 +23,10 @@ GUEST_X86_CFLAGS := -m64 -std=c11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-
 	-fno-tree-loop-distribute-patterns -Wall -Wextra -Werror -Iguest-x86/lib \
 	-Icommon/abi -DKIT_GUEST
 
+# How a C file of the 64-bit runtime or of a lesson's guests is compiled
+# (the rules below, and make compdb).
+GUEST_COMPILE := $(CC) $(GUEST_X86_CFLAGS) -Icommon/abi
+
 # --- lesson 01: real mode ---------------------------------------------
 $(OUT)/guest/01-first-run/%.o: guest-x86/01-first-run/%.S $(wildcard guest-x86/01-first-run/*.h)
 	@mkdir -p $(@D)
@@ -41,9 +45,6 @@ $(OUT)/guest/lib/%.o: guest-x86/lib/%.c $(GUEST_X86_LIB_HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(GUEST_X86_CFLAGS) -Icommon/abi -c -o $@ $<
 $(OUT)/guest/lib/%.o: guest-x86/lib/%.S $(GUEST_X86_LIB_HEADERS)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(GUEST_X86_CFLAGS) -c -o $@ $<
-$(OUT)/guest/lib/%.o: common/guest/%.c $(GUEST_X86_LIB_HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(GUEST_X86_CFLAGS) -c -o $@ $<
 

@@ -161,7 +161,7 @@ const char *arch_explain_run_error(struct vcpu *cpu, int err)
 			sizeof(decoded));
 	snprintf(text, sizeof(text), "an MMIO access the kernel could not decode (no valid "
 		 "ISV): `%s` at pc 0x%llx (writeback and pair forms carry no syndrome); "
-		 "enable KVM_CAP_ARM_NISV_TO_USER and emulate it (lesson 05)", decoded,
+		 "enable KVM_CAP_ARM_NISV_TO_USER (api.rst; Linux 5.5+) and emulate it in userspace", decoded,
 		 (unsigned long long)pc);
 	return text;
 }

@@ -29,7 +29,6 @@
 #include "grade.h"
 #include "../kit.h"
 
-#define DEFAULT_TIMEOUT_S 10
 #define MAX_OUTPUT (48 * 1024)
 #define MAX_MESSAGES (16 * 1024)
 #define SHOWN_OUTPUT_LINES 25
@@ -685,7 +684,7 @@ int grade_main(int argc, char **argv, const char *lesson,
 	for (i = 0; i < ntests; i++) {
 		const struct grade_test *t = &tests[i];
 		const char *why_not = NULL;
-		unsigned timeout = t->timeout_s ? t->timeout_s : DEFAULT_TIMEOUT_S;
+		unsigned timeout = t->timeout_s ? t->timeout_s : KIT_TEST_TIMEOUT_S;
 		unsigned got = 0;
 		bool ok;
 

@@ -7,7 +7,7 @@
  *     static const struct grade_test tests[] = {
  *         { "output_arrives", "the guest's output arrives exactly",
  *           3, GRADE_NEEDS_KVM, test_output_arrives,
- *           "Handle KVM_EXIT_IO: ... (README section 6)" },
+ *           "Handle KVM_EXIT_IO: ... (README.md, section \"8. The run loop\")" },
  *     };
  *     GRADE_MAIN("01-first-run", tests)
  *
@@ -53,7 +53,7 @@ struct grade_test {
 	unsigned needs;          /* enum grade_needs */
 	void (*run)(void);       /* a CUnit test function */
 	const char *hint;        /* what to look at when it fails */
-	unsigned timeout_s;      /* 0: the default (10 s) */
+	unsigned timeout_s;      /* 0: KIT_TEST_TIMEOUT_S (limits.h) */
 };
 
 int grade_main(int argc, char **argv, const char *lesson,

@@ -3,7 +3,7 @@
 #
 # check.sh OUT BUILD ARCH LESSON... - what `make check` runs after building
 # everything with -Werror:
-#   1. the core's unit tests;
+#   1. the core's unit tests, and the core is a layer (layers.sh);
 #   2. the harness's self-test: a suite that crashes, hangs, exits and
 #      skips on purpose must be reported exactly so;
 #   3. honest skips: with /dev/kvm out of reach, KVM checks SKIP with the
@@ -15,7 +15,8 @@
 #   7. the solutions' checks and kvmrun built with ASan and UBSan;
 #   8. on an x86_64 host, the arm64 lessons in the emulated arm64 machine
 #      (solutions, starters, mistakes; 4 KiB and 16 KiB pages, Linux 6.1);
-#   9. the documentation site, and every TODO's section in its lesson text.
+#   9. the documentation site, and every TODO's section in its lesson text;
+#  10. compile_commands.json (make compdb): every entry compiles.
 # Each step adds a line to a summary; the last line is the total.
 set -uo pipefail
 out=$1 build=$2 arch=$3
@@ -70,8 +71,14 @@ expect_status() { # actual expected what
 	fi
 }
 
-echo "##### 1. core unit tests"
+echo "##### 1. core unit tests, and the core is a layer"
 "$out/tests/core-tests" --label "core unit tests" --summary "$summary"
+CC=${CC:-gcc} bash common/scripts/layers.sh "$out" > "$logs/layers.txt" 2>&1
+cat "$logs/layers.txt"
+layers=$(tail -n 1 "$logs/layers.txt")
+[[ $layers =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]] || layers="0 passed, 1 failed"
+[[ $layers =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]
+record "the core is a layer (includes, calls, sources)" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" 0
 echo
 
 echo "##### 2. the grading harness isolates each test"
@@ -332,6 +339,35 @@ else
 	record "docs: site builds, links and TODO sections resolve" 0 1 0
 	cat "$logs/docs.txt"
 fi
+echo
+
+echo "##### 10. compile_commands.json for editors (make compdb)"
+st_pass=0 st_fail=0 st_skip=0
+log=$logs/compdb.txt
+make -s --no-print-directory compdb > "$log" 2>&1
+expect_status $? 0 "make compdb succeeds"
+db=compile_commands.json
+expect_json "$db" 'length > 0 and all(.[]; has("directory") and has("file") and has("command"))' \
+	"every entry has a directory, a file and a command"
+expect_json "$db" '([.[].file] | length) == ([.[].file] | unique | length)' "each file appears once"
+expect_json "$db" 'all(.[]; .file | test("^solutions/[0-9]") | not)' \
+	"no reference solution is in it: go to definition finds the student's own file"
+expect_json "$db" '[.[] | select(.file | endswith("/hc_read_call.c") or test("03-hypercalls/regs_'"$arch"'.c$"))] | length == 1' \
+	"hc_read_call's file (lesson 03) is there once, the student's"
+# Every command compiles its file (syntax only), as an editor would run it.
+bad=$(jq -r '.[] | "\(.command) -fsyntax-only"' "$db" | while read -r cmd; do
+	eval "$cmd" > /dev/null 2>&1 || echo "$cmd"
+done)
+if [ -z "$bad" ]; then
+	st_pass=$((st_pass + 1))
+else
+	st_fail=$((st_fail + 1))
+	echo "  SELF-TEST FAILED: these entries do not compile:"
+	printf '%s\n' "$bad" | sed 's/^/    /'
+fi
+echo "  compdb: $(jq length "$db") files; $st_pass assertions held, $st_fail failed"
+record "compile_commands.json: complete, the student's files, every entry compiles" \
+	"$st_pass" "$st_fail" 0
 echo
 
 echo "##### summary ($arch)"

@@ -84,6 +84,7 @@ else
 	t_root="cached ($tarball)"
 fi
 
+t1=$(now)
 root=$dir/root
 rm -rf "$root"
 mkdir -p "$root"
@@ -95,7 +96,7 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 apt-config dump 2>/dev/null |
 	grep -E '^Acquire::((https?|ftp)::Proxy|Check-Valid-Until|Check-Date) ' \
 	> "$root/etc/apt/apt.conf.d/00this-network" || true
-say "bare root: $t_root; a new copy of it in $(since "$t0")"
+say "bare root: $t_root; a new copy of it in $(since "$t1")"
 
 # ---- 2-3. clone, make deps, make check, inside -----------------------
 log=$dir/run.log

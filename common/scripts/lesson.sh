@@ -4,8 +4,16 @@
 # lesson.sh DIR LESSON VARIANT [TEST] - what `make lesson-NN` runs: the
 # lesson's program (your code with the lesson's guest), then its graded
 # checks (all of them, or only TEST).
+#
+# STUDENT_FILES (from the Makefile): the files of the lesson that are the
+# student's on this architecture; everything else is given.
 set -uo pipefail
 dir=$1 lesson=$2 variant=$3 test=${4:-}
+read -ra student_files <<< "${STUDENT_FILES:-}"
+
+echo "Your files in lesson $lesson (${ARCH:-x86_64}): ${student_files[*]}"
+echo "(everything else in lessons/$lesson/ is given code and graded checks, to read)"
+echo
 
 if [ "$variant" = solution ]; then
 	what="the reference solution (solutions/$lesson/)"
@@ -34,18 +42,10 @@ else
 fi
 status=$?
 if [ $status -ne 0 ] && [ "$variant" = student ]; then
-	# What is left: every TODO still in the student's files.
-	# (only this architecture's files: ARCH from the Makefile)
-	files=()
-	for f in lessons/"$lesson"/*.c; do
-		case "$f" in
-		*_x86_64.c|*_arm64.c) [[ "$f" == *_"${ARCH:-x86_64}".c ]] || continue ;;
-		esac
-		files+=("$f")
-	done
-	todos=$(grep -n 'kit_todo(LESSON' "${files[@]}" 2>/dev/null |
-		sed -E 's/^([^:]*):([0-9]+):.*kit_todo\(LESSON, *"([^"]*)", *"([^"]*)".*/\1:\2  \4  (README section "\3")/' |
-		sort -t'"' -k2,2V)
+	# What is left: every TODO still in the student's files, in the order
+	# of the text's sections.
+	todos=$(bash common/scripts/todos.sh "${student_files[@]}" | sort -t$'\t' -k3,3V -s |
+		awk -F'\t' '{ printf "%s:%s  %s  (README section \"%s\")\n", $1, $2, $4, $3 }')
 	if [ -n "$todos" ]; then
 		echo
 		echo "TODOs left in your files:"

@@ -4,12 +4,15 @@
 # mistakes.sh OUT ARCH SUMMARY LESSON... - proves that the graded checks
 # catch plausible mistakes. For each block of solutions/LESSON/mistakes.txt:
 # copy the reference solution, make the mistake (one line replaced), build
-# it against the lesson's checks, and run the checks the block names: each
+# it with the lesson's checks, and run the checks the block names: each
 # must fail (FAIL, CRASH or TIMEOUT). A mistake that no listed check
 # catches is a hole in the grading, and fails `make check`.
 #
-# Needs from the Makefile's environment: CC KIT_CFLAGS KIT_LDFLAGS GRADE_WRAP
-# GRADE_LIBS GUEST_DIR.
+# The build is the Makefile's own: each mistake is one more variant of a
+# lesson (make MUTANTS="LESSON/N ..."), built from OUT/mutant/N/LESSON/src/,
+# so this script has no compiler or linker command of its own. All
+# mutants are built by one make; on another architecture (KIT_RUNNER) all
+# their checks run in one boot of the emulated machine (runner.sh).
 set -uo pipefail
 out=$1 arch=$2 summary=$3
 shift 3
@@ -26,11 +29,13 @@ replace_line() {
 		open(my $o, ">", $file) or die; print $o @l; close $o;' "$1"
 }
 
-try_mistake() { # lesson n what file from to caught
-	local lesson=$1 n=$2 what=$3 file=$4 from=$5 to=$6 caught=$7
-	local dir=$out/mistakes/$lesson/$n src objs=() f log
-	src=$dir/src
-	rm -rf "$dir"
+# ---- 1. every mistake, made on a copy of its lesson's solution ----------
+ids=() whats=() catches=() lessons_of=()
+mutants=()
+prepare() { # lesson n what file from to caught
+	local lesson=$1 n=$2 what=$3 file=$4 from=$5 to=$6 caught=$7 src f
+	src=$out/mutant/$n/$lesson/src
+	rm -rf "$out/mutant/$n/$lesson"
 	mkdir -p "$src"
 	for f in solutions/"$lesson"/*.c; do
 		case "$f" in
@@ -39,53 +44,80 @@ try_mistake() { # lesson n what file from to caught
 		cp "$f" "$src/"
 	done
 	if [ ! -f "$src/$file" ]; then
-		echo "  n/a   #$n $what ($file is not part of lesson $lesson on $arch)"
+		echo "  n/a   $lesson #$n $what ($file is not part of lesson $lesson on $arch)"
+		rm -rf "$out/mutant/$n/$lesson"
 		return
 	fi
 	if ! replace_line "$src/$file" "$from" "$to"; then
-		echo "  FAIL  #$n $what: solutions/$lesson/$file has no line \"$from\"" \
+		echo "  FAIL  $lesson #$n $what: solutions/$lesson/$file has no line \"$from\"" \
 			"(mistakes.txt is out of date)"
 		holes=$((holes + 1))
 		return
 	fi
-	for f in "$src"/*.c; do
-		# A mistaken line may well warn: build without -Werror.
-		$CC $KIT_CFLAGS -Wno-error -w -Ilessons/"$lesson" -I"$GUEST_DIR/$lesson" \
-			-I"$GUEST_DIR/lib" -Icommon/abi \
-			-c -o "${f%.c}.o" "$f" || { echo "  FAIL  #$n $what: does not compile";
-						    holes=$((holes + 1)); return; }
-		objs+=("${f%.c}.o")
-	done
-	# The lesson's given objects: its C files but main.c and the
-	# student's (named from the sources, so stale objects never count).
-	local given=() name
-	for f in lessons/"$lesson"/*.c; do
-		name=$(basename "$f" .c)
-		case "$name" in
-		main) continue ;;
-		*_x86_64|*_arm64) [[ "$name" == *_"$arch" ]] || continue ;;
+	ids+=("$lesson/$n") whats+=("$what") catches+=("$caught") lessons_of+=("$lesson")
+	mutants+=("$lesson/$n")
+}
+
+for lesson in "$@"; do
+	list=solutions/$lesson/mistakes.txt
+	[ -f "$list" ] || continue
+	n=0 what="" file="" from="" to="" caught="" caught_here=""
+	while IFS= read -r line || [ -n "$line" ]; do
+		case "$line" in
+		"mistake: "*) what=${line#mistake: } ;;
+		"file:"*) file=$(echo "${line#file:}" | sed 's/^ *//') ;;
+		"replace: "*) from=${line#replace: }; from=${from#"${from%%[! ]*}"} ;;
+		"with: "*) to=${line#with: }; to=${to#"${to%%[! ]*}"} ;;
+		"caught_$arch:"*)
+			# This architecture's own list, for the next caught: line.
+			caught_here=$(echo "${line#caught_"$arch":}" | tr -d ' ')
+			;;
+		"caught_"*) ;;
+		"caught:"*)
+			caught=$(echo "${line#caught:}" | tr -d ' ')
+			if [ -n "$caught_here" ]; then
+				caught=$caught_here
+				caught_here=""
+			fi
+			n=$((n + 1))
+			prepare "$lesson" "$n" "$what" "$file" "$from" "$to" "$caught"
+			;;
 		esac
-		[ -f "$src/$name.c" ] || given+=("$out/solution/$lesson/$name.o")
-	done
-	# ... and what it builds on from earlier lessons (lessons/*/builds-on).
-	while IFS= read -r f; do
-		given+=("$f")
-	done < <({ grep -v -e '_x86_64\.c$' -e '_arm64\.c$' lessons/"$lesson"/builds-on
-		   grep -e "_$arch\.c\$" lessons/"$lesson"/builds-on; } 2>/dev/null |
-		 sed 's/\.c$/.o/; s|^|'"$out/solution/$lesson/extra/"'|')
-	# shellcheck disable=SC2086
-	$CC $KIT_LDFLAGS $GRADE_WRAP -o "$dir/grade" "${given[@]}" "${objs[@]}" \
-		"$out/guest/$lesson"/*.blob.o $GRADE_LIBS || { echo "  FAIL  #$n $what: does not link";
-							   holes=$((holes + 1)); return; }
-	log=$dir/grade.txt
-	# KIT_RUNNER: for another architecture, run inside its emulated machine.
-	local runner=()
-	if [ -n "${KIT_RUNNER:-}" ]; then
-		read -ra runner <<< "$KIT_RUNNER"
-		runner+=(--)
+	done < "$list"
+done
+
+# ---- 2. all of them built by the Makefile, as variants -----------------
+grades=()
+for id in "${ids[@]}"; do
+	grades+=("$out/mutant/${id#*/}/${id%/*}/grade")
+done
+rm -f "${grades[@]}"
+make -s -k --no-print-directory -j"$(nproc)" ARCH="$arch" OUT="$out" MUTANTS="${mutants[*]}" \
+	"${grades[@]}" > "$out/mutant/build.log" 2>&1
+
+# ---- 3. each mutant's named checks, which must not pass ----------------
+# KIT_RUNNER: for another architecture, run inside its emulated machine.
+runner=()
+if [ -n "${KIT_RUNNER:-}" ]; then
+	read -ra runner <<< "$KIT_RUNNER"
+	runner+=(--)
+fi
+current=
+for i in "${!ids[@]}"; do
+	id=${ids[$i]} what=${whats[$i]} caught=${catches[$i]} lesson=${lessons_of[$i]}
+	n=${id#*/} grade=${grades[$i]}
+	if [ "$lesson" != "$current" ]; then
+		echo "== $lesson: plausible mistakes, each caught by the checks =="
+		current=$lesson
 	fi
-	(unset KIT_FAIL_ON_SKIP; "${runner[@]}" "$dir/grade" --only "$caught") > "$log" 2>&1
-	local missed=() check line nskip=0
+	if [ ! -x "$grade" ]; then
+		echo "  FAIL  #$n $what: does not build (make's messages: $out/mutant/build.log)"
+		holes=$((holes + 1))
+		continue
+	fi
+	log=$(dirname "$grade")/grade.txt
+	(unset KIT_FAIL_ON_SKIP; "${runner[@]}" "$grade" --only "$caught") > "$log" 2>&1
+	missed=() nskip=0
 	IFS=, read -ra checks <<< "$caught"
 	for check in "${checks[@]}"; do
 		line=$(grep -E "^  [A-Z]+ +[0-9]+/[0-9]+ +$check:" "$log" | head -n1)
@@ -104,12 +136,11 @@ try_mistake() { # lesson n what file from to caught
 			skipped=$((skipped + 1))
 			echo "  SKIP  #$n $what: its checks need /dev/kvm"
 		fi
-		return
+		continue
 	fi
 	if [ ${#missed[@]} -eq 0 ]; then
 		held=$((held + 1))
 		# The first failure message of the first check, as evidence.
-		local why
 		why=$(grep -A1 -E "^  (FAIL|CRASH|TIMEOUT) +0/[0-9]+ +${checks[0]}:" "$log" |
 			sed -n '2s/^ *//p' | cut -c1-150)
 		echo "  PASS  #$n $what"
@@ -119,35 +150,6 @@ try_mistake() { # lesson n what file from to caught
 		echo "  FAIL  #$n $what: not caught by ${missed[*]}"
 		sed 's/^/          | /' "$log" | head -n 30
 	fi
-}
-
-for lesson in "$@"; do
-	list=solutions/$lesson/mistakes.txt
-	[ -f "$list" ] || continue
-	echo "== $lesson: plausible mistakes, each caught by the checks =="
-	n=0 what="" file="" from="" to="" caught=""
-	while IFS= read -r line || [ -n "$line" ]; do
-		case "$line" in
-		"mistake: "*) what=${line#mistake: } ;;
-		"file:"*) file=$(echo "${line#file:}" | sed 's/^ *//') ;;
-		"replace: "*) from=${line#replace: }; from=${from#"${from%%[! ]*}"} ;;
-		"with: "*) to=${line#with: }; to=${to#"${to%%[! ]*}"} ;;
-		"caught_$arch:"*)
-			# This architecture's own list, for the next caught: line.
-			caught_here=$(echo "${line#caught_"$arch":}" | tr -d ' ')
-			;;
-		"caught_"*) ;;
-		"caught:"*)
-			caught=$(echo "${line#caught:}" | tr -d ' ')
-			if [ -n "${caught_here:-}" ]; then
-				caught=$caught_here
-				caught_here=""
-			fi
-			n=$((n + 1))
-			try_mistake "$lesson" "$n" "$what" "$file" "$from" "$to" "$caught"
-			;;
-		esac
-	done < "$list"
 done
 echo "$held passed, $holes failed, $skipped skipped"
 printf '%s\t%s\t%s\t%s\t0\t0\n' "mistakes caught by the checks ($arch)" "$held" "$holes" \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libguest.c - the arm64 half of the C guests' library: output through the
- * UART-like register (common/guest/printf.c has the rest), and the end.
+ * UART-like register (guest-x86/lib/printf.c, shared, has the rest), and the end.
  */
 #include "guest.h"
 

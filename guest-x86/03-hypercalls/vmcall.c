@@ -3,7 +3,7 @@
  * vmcall.c - what happens to a `vmcall` with four arguments. KVM handles
  * vmcall itself and does not exit to userspace for it: on an Intel or AMD
  * machine the guest gets -KVM_ENOSYS (-1000) in RAX and goes on; on a KVM
- * back end without the instruction (like the kit's development machine)
+ * back end without the instruction (such as kvm_pvm, a software back end)
  * KVM_RUN never returns and only the host's watchdog ends the run.
  */
 #include "guest.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libguest.c - the x86 half of the C guests' library: serial output with
- * `out` (common/guest/printf.c has the rest), and the default end.
+ * `out` (printf.c has the rest), and the default end.
  */
 #include "guest.h"
 

@@ -14,7 +14,7 @@
 #include "grade/grade.h"
 #include "guest_image.h"
 
-#define RUN_TIMEOUT_MS 3000
+#define RUN_TIMEOUT_MS KIT_SHORT_RUN_TIMEOUT_MS
 
 /* In checks.c: steps 2-3, steps 2-7 with an image, a whole run. */
 void open_and_create(struct vm *vm);

@@ -17,7 +17,7 @@
 
 GUEST_IMAGE_DECLARE(hello);
 
-#define RUN_TIMEOUT_MS 5000
+#define RUN_TIMEOUT_MS KIT_RUN_TIMEOUT_MS
 
 static bool step(const char *what, int ret)
 {

@@ -12,7 +12,7 @@
 #include "grade/grade.h"
 #include "guest_image.h"
 
-#define RUN_TIMEOUT_MS 5000
+#define RUN_TIMEOUT_MS KIT_RUN_TIMEOUT_MS
 
 /* A VM with the lesson's RAM, made by the core (not graded). */
 void new_vm(struct vm *vm);

@@ -17,7 +17,7 @@ static int run(const struct guest_image *image)
 {
 	struct vm vm;
 	struct vcpu cpu;
-	struct run_loop loop = { .console = stdout, .timeout_ms = 5000 };
+	struct run_loop loop = { .console = stdout, .timeout_ms = KIT_RUN_TIMEOUT_MS };
 	struct crash_report report;
 	int ret;
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "c_guests.h"
+#include "02-c-guests/c_guests.h"
 #include "hypercalls.h"
 #include "grade/grade.h"
 #include "guest_image.h"

@@ -12,7 +12,7 @@
 #include "grade/grade.h"
 #include "guest_image.h"
 
-#define RUN_TIMEOUT_MS 5000
+#define RUN_TIMEOUT_MS KIT_RUN_TIMEOUT_MS
 
 struct outcome {
 	int ret;

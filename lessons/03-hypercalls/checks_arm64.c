@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "c_guests.h"
+#include "02-c-guests/c_guests.h"
 #include "hypercalls.h"
 #include "checks_arch.h"
 

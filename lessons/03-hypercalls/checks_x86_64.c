@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "c_guests.h"
+#include "02-c-guests/c_guests.h"
 #include "hypercalls.h"
 #include "checks_arch.h"
 
@@ -55,7 +55,7 @@ static void test_get_set_regs_path(void)
 static void test_vmcall_reported(void)
 {
 	struct guest_image image = GUEST_IMAGE(vmcall);
-	struct outcome o = run_guest(&image, FAST_IF_PRESENT, 2000);
+	struct outcome o = run_guest(&image, FAST_IF_PRESENT, KIT_VMCALL_RUN_TIMEOUT_MS);
 
 	ASSERT(o.output != NULL, "no output");
 	EXPECT(strstr(o.output, "calling vmcall with 4 arguments\n") != NULL,

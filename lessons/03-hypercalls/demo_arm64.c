@@ -14,5 +14,5 @@ void hc_demo(void)
 	printf("\nNow the same guest on a VM without the SMCCC filter, as on Linux\n"
 	       "before 6.4: KVM answers the guest's `hvc` itself (-1, NOT_SUPPORTED),\n"
 	       "and the guest falls back to the MMIO doorbell.\n");
-	hc_demo_run(&hypercalls, 5000, false);
+	hc_demo_run(&hypercalls, KIT_RUN_TIMEOUT_MS, false);
 }

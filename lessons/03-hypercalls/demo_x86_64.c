@@ -17,7 +17,7 @@ void hc_demo(void)
 	       "KVM keeps vmcall to itself: an Intel/AMD machine answers -1000\n"
 	       "(-KVM_ENOSYS) in RAX without ever exiting to us; some KVM back ends\n"
 	       "never return from KVM_RUN at all, and the watchdog has to stop it.\n");
-	ret = hc_demo_run(&vmcall, 2000, true);
+	ret = hc_demo_run(&vmcall, KIT_VMCALL_RUN_TIMEOUT_MS, true);
 	if (ret == -ETIMEDOUT)
 		printf("=> here, KVM_RUN did not come back from the vmcall: stopped by the "
 		       "watchdog after 2 s.\n");

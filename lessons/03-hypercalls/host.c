@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "c_guests.h"
+#include "02-c-guests/c_guests.h"
 #include "hypercalls.h"
 #include "guest_image.h"
 

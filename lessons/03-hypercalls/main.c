@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "c_guests.h"
+#include "02-c-guests/c_guests.h"
 #include "hypercalls.h"
 #include "guest_image.h"
 
@@ -19,7 +19,7 @@ int main(void)
 	struct guest_image hypercalls = GUEST_IMAGE(hypercalls);
 
 	printf("lesson 03: multi-argument hypercalls (%s)\n", arch_name);
-	if (hc_demo_run(&hypercalls, 5000, true) < 0)
+	if (hc_demo_run(&hypercalls, KIT_RUN_TIMEOUT_MS, true) < 0)
 		return 1;
 	hc_demo();
 	return 0;

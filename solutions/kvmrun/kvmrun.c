@@ -2,6 +2,10 @@
 /*
  * kvmrun - run any guest image under KVM with the kit's reference host.
  *
+ * It lives beside the reference solutions because it is assembled from
+ * them: lesson 01's vCPU set-up, lesson 02's ELF loading and long mode
+ * (x86) or EL1 entry (arm64), lesson 03's hypercalls, on the common core.
+ *
  *   kvmrun [options] IMAGE
  *
  * An ELF64 image is loaded (and checked) like lesson 02's guests and
@@ -29,9 +33,9 @@
 
 #include "kit.h"
 #include "arch/arch.h"
-#include "c_guests.h"
-#include "first_run.h"
-#include "hypercalls.h"
+#include "01-first-run/first_run.h"
+#include "02-c-guests/c_guests.h"
+#include "03-hypercalls/hypercalls.h"
 
 #define MAX_IMAGE (64u << 20)
 #define MAX_TIMEOUT_MS (24u * 3600 * 1000)
@@ -90,7 +94,7 @@ static void usage(FILE *out)
 		"  hypercalls.\n"
 		"options:\n"
 		"  --load ADDR       where a flat binary goes and starts (default 0x%llx)\n"
-		"  --timeout MS      stop the guest after MS milliseconds (default 10000)\n"
+		"  --timeout MS      stop the guest after MS milliseconds (default %u)\n"
 		"  --trace           describe every exit, and every hypercall, on stderr\n"
 		"  --no-sync-regs    not the fast path: x86, hypercall registers through\n"
 		"                    KVM_GET/SET_REGS, not KVM_CAP_SYNC_REGS; arm64, no SMCCC\n"
@@ -101,7 +105,8 @@ static void usage(FILE *out)
 		"error; 65 guest code outside 0-63; 66 image not loadable; 70 the guest\n"
 		"failed; 71 the watchdog stopped it\n",
 		arch_name, flat->mode, (unsigned long long)flat->ram_size,
-		(unsigned long long)flat->ram_gpa, (unsigned long long)flat->load);
+		(unsigned long long)flat->ram_gpa, (unsigned long long)flat->load,
+		KIT_KVMRUN_TIMEOUT_MS);
 }
 
 static bool parse(int argc, char **argv, struct options *o)
@@ -122,7 +127,7 @@ static bool parse(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->sync_regs = true;
-	o->timeout_ms = 10000;
+	o->timeout_ms = KIT_KVMRUN_TIMEOUT_MS;
 	o->load = flat->load;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
