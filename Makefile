@@ -43,7 +43,7 @@ CC := aarch64-linux-gnu-gcc
 SYSROOT := $(EMU_CACHE)/sysroot
 SYSROOT_LIB := $(SYSROOT)/usr/lib/aarch64-linux-gnu
 # Fetched once, by the kit's own private apt configuration.
-CROSS_DEPS := $(SYSROOT_LIB)/libcunit.a
+CROSS_DEPS := $(SYSROOT_LIB)/libjansson.a
 # How a program of this ARCH runs here: inside the emulated machine.
 export KIT_RUNNER := common/emu-arm64/run.sh --cache $(EMU_CACHE) --kernel $(EMU_KERNEL) \
 	--fetch
@@ -73,7 +73,7 @@ LIBGRADE := $(OUT)/libgrade.a
 # Grading programs see every ioctl and the page size first (inject.c).
 GRADE_WRAP := -Wl,--wrap=ioctl -Wl,--wrap=sysconf -Wl,--wrap=getpagesize \
 	-Wl,--wrap=watchdog_arm
-GRADE_LIBS := $(LIBGRADE) $(LIBKIT) -lcunit $(CAPSTONE_LIBS)
+GRADE_LIBS := $(LIBGRADE) $(LIBKIT) -lcunit -ljansson $(CAPSTONE_LIBS)
 
 HEADERS := $(wildcard common/*.h common/arch/*.h common/grade/*.h)
 
@@ -82,7 +82,7 @@ $(OUT)/%.o: %.c $(HEADERS) | $(CROSS_DEPS)
 	$(Q)$(CC) $(KIT_CFLAGS) -c -o $@ $<
 
 # The arm64 sysroot (CUnit, Capstone) for cross builds.
-$(EMU_CACHE)/sysroot/usr/lib/aarch64-linux-gnu/libcunit.a:
+$(EMU_CACHE)/sysroot/usr/lib/aarch64-linux-gnu/libjansson.a:
 	@bash common/emu-arm64/fetch.sh $(EMU_CACHE) sysroot
 
 $(LIBKIT): $(CORE_OBJS)
@@ -196,7 +196,7 @@ $(OUT)/solution/kvmrun/kvmrun.o: solutions/kvmrun/kvmrun.c $(HEADERS) $(wildcard
 	$(Q)$(CC) $(KIT_CFLAGS) -Ilessons -Icommon/abi -c -o $@ $<
 
 $(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
-	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ $(CAPSTONE_LIBS)
+	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ -ljansson $(CAPSTONE_LIBS)
 
 # make run IMAGE=path [ARGS="--trace"]
 # (With ARCH=arm64 on an x86_64 host: in the emulated machine, the image

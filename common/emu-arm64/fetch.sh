@@ -4,12 +4,14 @@
 # fetch.sh [--update] CACHE [TARGET...] - fetch what the emulated arm64
 # machine needs from Debian's archive into CACHE, once.
 #
-# TARGETs (default: 6.12 sysroot):
+# TARGETs (default: 6.12 sysroot busybox):
 #   6.1       Linux 6.1, cloud flavour, 4 KiB pages (no SMCCC filter)
 #   6.12      Linux 6.12, arm64 flavour, 4 KiB pages
 #   6.12-16k  Linux 6.12, arm64-16k flavour, 16 KiB pages (like a Raspberry Pi 5)
 #   sysroot   arm64 headers and static libraries (CUnit, Capstone) for
 #             linking the kit's arm64 test programs with -static
+#   busybox   a static arm64 busybox (package busybox-static): its tar
+#             sends the machine's files back to the host
 #   all       all of the above
 #
 # --update    look for newer packages even if CACHE already has the target
@@ -25,6 +27,11 @@
 #   CACHE/kernels/FLAVOUR/config    its build configuration (CONFIG_KVM=y ...)
 #   CACHE/kernels/FLAVOUR/PACKAGE   the Debian package it came from
 #   CACHE/kernels/FLAVOUR/VERSION   that package's exact version
+#   CACHE/kernels/FLAVOUR/modules/  the few modules the machine needs when
+#                                   the kernel has them as modules (the
+#                                   virtio drivers of the 6.1 cloud kernel),
+#                                   and their load order in modules/order
+#   CACHE/busybox/busybox           the static arm64 busybox
 #   CACHE/sysroot/usr/include, CACHE/sysroot/usr/lib/aarch64-linux-gnu
 #   CACHE/apt/                      a private apt configuration and its lists
 #
@@ -49,7 +56,7 @@ SUITE=bookworm
 # The arm64 packages the sysroot is made of: the -dev packages carry the
 # headers and the static libraries (.a), the others the shared libraries
 # the -dev symlinks point at.
-SYSROOT_PACKAGES="libcunit1-dev libcunit1 libcapstone-dev libcapstone4"
+SYSROOT_PACKAGES="libcunit1-dev libcunit1 libcapstone-dev libcapstone4 libjansson-dev libjansson4"
 SYSROOT_LIBDIR=usr/lib/aarch64-linux-gnu
 
 say() { echo "$prog: $*"; }
@@ -73,20 +80,20 @@ done
 CACHE=$1
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(6.12 sysroot)
+[ ${#targets[@]} -gt 0 ] || targets=(6.12 sysroot busybox)
 if [ "${targets[*]}" = all ]; then
-	targets=(6.1 6.12 6.12-16k sysroot)
+	targets=(6.1 6.12 6.12-16k sysroot busybox)
 fi
 for t in "${targets[@]}"; do
 	case $t in
-	6.1|6.12|6.12-16k|sysroot) ;;
-	*) die "unknown target '$t' (known: 6.1 6.12 6.12-16k sysroot all)" ;;
+	6.1|6.12|6.12-16k|sysroot|busybox) ;;
+	*) die "unknown target '$t' (known: 6.1 6.12 6.12-16k sysroot busybox all)" ;;
 	esac
 done
 
-for tool in apt-get apt-cache dpkg-deb tar flock; do
+for tool in apt-get apt-cache dpkg-deb tar flock readelf tsort; do
 	command -v $tool >/dev/null ||
-		die "'$tool' is missing: this script needs a Debian or Ubuntu host (apt, dpkg, tar, util-linux)"
+		die "'$tool' is missing: this script needs a Debian or Ubuntu host (apt, dpkg, tar, util-linux, binutils)"
 done
 [ -r "$KEYRING" ] ||
 	die "$KEYRING is missing: install it with 'apt-get install debian-archive-keyring'"
@@ -191,7 +198,8 @@ kernel_pattern() {
 
 fetch_kernel() {
 	local flavour=$1 dir=$CACHE/kernels/$1 pkg version deb='' unpack
-	if [ $update = 0 ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/VERSION" ]; then
+	# FORMAT 2: the kernel comes with the modules the machine needs.
+	if [ $update = 0 ] && [ -s "$dir/vmlinuz" ] && [ "$(cat "$dir/FORMAT" 2>/dev/null)" = 2 ]; then
 		say "kernel $flavour: have $(cat "$dir/PACKAGE") $(cat "$dir/VERSION") (--update looks for a newer one)"
 		return 0
 	fi
@@ -202,19 +210,21 @@ fetch_kernel() {
 	version=$(candidate_version "$pkg")
 	[ -n "$version" ] && [ "$version" != "(none)" ] ||
 		die "apt lists $pkg but has no version of it to download"
-	if [ -s "$dir/vmlinuz" ] && [ "$(cat "$dir/PACKAGE" 2>/dev/null)" = "$pkg" ] &&
+	if [ -s "$dir/vmlinuz" ] && [ "$(cat "$dir/FORMAT" 2>/dev/null)" = 2 ] &&
+		[ "$(cat "$dir/PACKAGE" 2>/dev/null)" = "$pkg" ] &&
 		[ "$(cat "$dir/VERSION" 2>/dev/null)" = "$version" ]; then
 		say "kernel $flavour: $pkg $version is the newest, already here"
 		return 0
 	fi
 	download "$pkg" "$version"
-	# Only /boot is unpacked: the kernel and its config. The modules (most
-	# of the package) are of no use, since the machine boots an initramfs
-	# with no modules and everything the kit needs is built in.
+	# Only /boot (the kernel and its config) and the virtio drivers are
+	# unpacked: the machine needs no other module.
 	unpack=$CACHE/tmp/unpack-$flavour
 	rm -rf "$unpack" && mkdir -p "$unpack"
 	say "unpacking the kernel from $(basename "$deb")"
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$unpack" ./boot ||
+	# (Every kernel package has some virtio module, so the pattern matches.)
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$unpack" --wildcards ./boot \
+		'./lib/modules/*/kernel/drivers/*virtio*' ||
 		die "cannot unpack $deb (a damaged download? delete $CACHE/tmp and retry)"
 	local image config
 	image=$(ls "$unpack"/boot/vmlinu[xz]-* 2>/dev/null | head -n 1)
@@ -226,16 +236,57 @@ fetch_kernel() {
 	rm -rf "$dir.new" && mkdir -p "$dir.new"
 	mv "$image" "$dir.new/vmlinuz"
 	mv "$config" "$dir.new/config"
+	keep_modules "$flavour" "$dir.new/config" "$unpack" "$dir.new/modules"
 	echo "$pkg" >"$dir.new/PACKAGE"
 	echo "$version" >"$dir.new/VERSION"
+	echo 2 >"$dir.new/FORMAT"
 	basename "$image" | sed 's/^vmlinu[xz]-//' >"$dir.new/RELEASE"
 	rm -rf "$dir" && mv "$dir.new" "$dir"
 	rm -rf "$unpack" "$deb"
 	say "kernel $flavour: $dir/vmlinuz ($pkg $version)"
 }
 
-# The machine boots with no modules, so what the kit uses must be built in
-# (=y). Check it now rather than find out from a confusing boot failure.
+# The machine's files come back over a virtio-serial port: the kernel must
+# have the virtio PCI transport and the virtio console, built in (=y, as
+# in 6.12) or as modules (=m, as in the 6.1 cloud kernel). Modules are
+# kept, with those they depend on, and their load order is worked out
+# from each module's own "depends=" field (the package has no modules.dep:
+# depmod writes it when the package is installed, and it never is here).
+keep_modules() { # flavour config unpack-dir modules-dir
+	local flavour=$1 config=$2 unpack=$3 to=$4 option wanted=() file name dep
+	for option in VIRTIO_PCI:virtio_pci VIRTIO_CONSOLE:virtio_console; do
+		if grep -qx "CONFIG_${option%%:*}=m" "$config"; then
+			wanted+=("${option#*:}")
+		elif ! grep -qx "CONFIG_${option%%:*}=y" "$config"; then
+			die "the $flavour kernel has no CONFIG_${option%%:*}: the machine could not send its files back"
+		fi
+	done
+	[ ${#wanted[@]} -gt 0 ] || return 0
+	mkdir -p "$to"
+	local -A seen=()
+	local edges=$CACHE/tmp/module-edges
+	: > "$edges"
+	while [ ${#wanted[@]} -gt 0 ]; do
+		name=${wanted[0]}
+		wanted=("${wanted[@]:1}")
+		[ -z "${seen[$name]:-}" ] || continue
+		seen[$name]=1
+		file=$(find "$unpack/lib/modules" -name "$name.ko" -o -name "${name//_/-}.ko" | head -n 1)
+		[ -n "$file" ] || die "the $flavour kernel package has no module $name.ko"
+		cp "$file" "$to/$name.ko"
+		echo "$name $name" >> "$edges"
+		for dep in $(readelf -p .modinfo "$file" | sed -n 's/.*depends=//p' | tr ',' ' '); do
+			echo "$dep $name" >> "$edges"
+			wanted+=("$dep")
+		done
+	done
+	tsort "$edges" | sed 's/$/.ko/' > "$to/order" ||
+		die "the modules of the $flavour kernel depend on one another in a circle"
+	say "kernel $flavour: modules $(paste -sd' ' "$to/order")"
+}
+
+# What else the machine needs must be built in (=y). Check it now rather
+# than find out from a confusing boot failure.
 check_kernel_config() {
 	local flavour=$1 config=$2 option missing=
 	[ -n "$config" ] || die "the $flavour kernel package has no /boot/config-*"
@@ -250,7 +301,9 @@ check_kernel_config() {
 # ---- sysroot ----------------------------------------------------------
 fetch_sysroot() {
 	local dir=$CACHE/sysroot pkg version deb=''
-	if [ $update = 0 ] && [ -s "$dir/VERSIONS" ]; then
+	# (A sysroot fetched before a package joined the list is fetched again.)
+	if [ $update = 0 ] && [ -s "$dir/VERSIONS" ] &&
+		[ "$(cut -d' ' -f1 "$dir/VERSIONS" | paste -sd' ')" = "$SYSROOT_PACKAGES" ]; then
 		say "sysroot: have $(paste -sd' ' "$dir/VERSIONS")"
 		return 0
 	fi
@@ -267,7 +320,7 @@ fetch_sysroot() {
 	done
 	# The kit links its arm64 test programs statically (the initramfs has
 	# no shared libraries), so the archives must be there.
-	for lib in libcunit.a libcapstone.a; do
+	for lib in libcunit.a libcapstone.a libjansson.a; do
 		[ -f "$dir.new/$SYSROOT_LIBDIR/$lib" ] ||
 			die "$lib is not in $SYSROOT_PACKAGES; the arm64 test programs cannot be linked statically"
 	done
@@ -277,9 +330,30 @@ fetch_sysroot() {
 		"link with -L$dir/$SYSROOT_LIBDIR -static)"
 }
 
+# ---- busybox ----------------------------------------------------------
+fetch_busybox() {
+	local dir=$CACHE/busybox pkg=busybox-static version deb=''
+	if [ $update = 0 ] && [ -x "$dir/busybox" ]; then
+		say "busybox: have $(cat "$dir/VERSION")"
+		return 0
+	fi
+	update_lists
+	version=$(candidate_version $pkg)
+	[ -n "$version" ] && [ "$version" != "(none)" ] || die "no arm64 version of $pkg in Debian $SUITE"
+	download $pkg "$version"
+	rm -rf "$dir.new" "$CACHE/tmp/unpack-busybox" && mkdir -p "$dir.new"
+	dpkg-deb -x "$deb" "$CACHE/tmp/unpack-busybox" || die "cannot unpack $deb"
+	mv "$CACHE/tmp/unpack-busybox/bin/busybox" "$dir.new/busybox" ||
+		die "$deb has no /bin/busybox"
+	echo "$pkg $version" > "$dir.new/VERSION"
+	rm -rf "$dir" "$CACHE/tmp/unpack-busybox" "$deb" && mv "$dir.new" "$dir"
+	say "busybox: $dir/busybox ($pkg $version)"
+}
+
 for t in "${targets[@]}"; do
 	case $t in
 	sysroot) fetch_sysroot ;;
+	busybox) fetch_busybox ;;
 	*) fetch_kernel "$t" ;;
 	esac
 done

@@ -3,40 +3,41 @@
  * init.c - the /init of the emulated arm64 machine's initramfs.
  *
  * The kernel starts /init as process 1 with the console (/dev/console, the
- * PL011 UART that QEMU connects to the host) as stdin, stdout and stderr,
- * and with every KEY=VAL word of its command line that it did not use
- * itself in the environment. This /init:
+ * PL011 UART that QEMU connects to the host) as stdin, stdout and stderr.
+ * This /init:
  *   1. mounts /proc, /sys and /dev (devtmpfs, which provides /dev/kvm);
- *   2. prints "KIT-INIT-START release=R pagesize=P uptime=U";
- *   3. runs the command in KIT_CMD, in the directory /out, with the
- *      console as stdout and stderr and /dev/null as stdin, killing it
- *      after KIT_TIMEOUT seconds if it is given;
- *   4. sends every regular file in /out, then every file named in
- *      KIT_COLLECT, to the host over the console, base64-encoded:
- *          KIT-FILE-BEGIN size=N name=NAME
- *          <base64 lines>
- *          KIT-FILE-END name=NAME
- *      ("KIT-FILE-MISSING name=PATH" for a KIT_COLLECT file that is not
- *      there);
- *   5. prints the final line, one of
- *          KIT-EXIT-STATUS: exit N
- *          KIT-EXIT-STATUS: signal N NAME
- *          KIT-EXIT-STATUS: timeout N       (seconds)
- *          KIT-EXIT-STATUS: not-started WHY
- *      (WHY: the errno name, e.g. ENOENT or ENOEXEC, or NO-INTERPRETER,
- *      NO-KIT_CMD, BAD-KIT_CMD)
- *   6. syncs and powers the machine off.
+ *   2. loads the kernel modules listed in /lib/modules/order, in that
+ *      order (only a kernel that has the virtio drivers as modules needs
+ *      any; run.sh puts them there);
+ *   3. prints "KIT-INIT-START release=R pagesize=P uptime=U";
+ *   4. runs each run of /kit/runs in turn (the format is below): the
+ *      program in its directory, stdin /dev/null, stdout and stderr on the
+ *      console or in DIR/output.txt, killed after its time limit; around
+ *      each it prints
+ *          KIT-RUN-START NAME
+ *          KIT-RUN-END NAME STATUS
+ *      with STATUS one of "exit N", "signal N NAME", "timeout N" (seconds)
+ *      and "not-started WHY" (WHY: the errno name, e.g. ENOENT or ENOEXEC,
+ *      or NO-INTERPRETER);
+ *   5. sends everything under /out to the host as one tar archive (written
+ *      by busybox tar) over its own channel, the virtio-serial port named
+ *      "kit.files", and prints "KIT-FILES-SENT bytes=N" (or "KIT-FILES-NONE
+ *      WHY");
+ *   6. prints "KIT-DONE", syncs and powers the machine off.
  * run.sh on the host reads these lines (README.md, "The console protocol").
+ * The files never travel over the console, so kernel messages cannot mix
+ * with them and no encoding is needed.
  *
- * KIT_CMD and KIT_COLLECT are lists of words separated by commas, each
- * word percent-encoded (%2C is a comma, %25 a percent sign, %20 a space):
- * the kernel splits its command line at spaces and treats quotes
- * specially, while commas and %XX pass through it untouched, so any
- * argument can be given. Example: KIT_CMD=/bin/grade,--label,solution
- *
- * The console is the only channel used for files because it needs nothing
- * but the kernel itself: virtio-console is a module in Debian's 6.1
- * kernels and 9p a module in all of them, and this machine loads none.
+ * /kit/runs holds one run per block of lines, each line a keyword, one
+ * space and the rest of the line taken as it is:
+ *     run NAME          starts a run
+ *     dir PATH          its working directory, created (also $KIT_OUT)
+ *     timeout S         its time limit in seconds (0: none)
+ *     output console|log   where its stdout and stderr go
+ *     env KEY=VALUE     one variable of its environment
+ *     arg WORD          its argv, in order: the program first
+ *     collect PATH      a file to copy into its directory once it ended
+ *     end               ends the run's block
  *
  * Build: aarch64-linux-gnu-gcc -static -O2 -o init init.c
  */
@@ -54,19 +55,20 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
-/* Where the program runs and where result files are picked up from. */
 #define OUT_DIR "/out"
-/* Most arguments a KIT_CMD can hold (the kernel command line is at most
- * 2048 bytes on arm64, so fewer than this fit anyway). */
+#define RUNS_FILE "/kit/runs"
+#define MODULE_ORDER "/lib/modules/order"
+#define BUSYBOX "/bin/busybox"
+#define FILES_PORT_NAME "kit.files"
 #define MAX_ARGS 256
-/* Bytes of a file per base64 line: 57 bytes make 76 characters, the line
- * length of MIME (RFC 2045), which `base64 -d` on the host reads. */
-#define BASE64_LINE_BYTES 57
+#define MAX_ENVS 64
+#define MAX_COLLECT 16
 
 static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void msg(const char *fmt, ...)
@@ -103,173 +105,57 @@ static void console_raw_output(void)
 	}
 }
 
-static int hex_value(char c)
+/* The modules of MODULE_ORDER, one file name per line, in order. */
+static void load_modules(void)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+	char name[256], path[PATH_MAX];
+	FILE *order = fopen(MODULE_ORDER, "r");
 
-/* Split the comma-separated, percent-encoded list `list` (modified in
- * place) into at most `max` words. Returns the count, or -1 (with a
- * message) if the list is malformed. */
-static int split_list(const char *name, char *list, char **words, int max)
-{
-	int count = 0;
-	char *word = list, *in, *out;
-
-	for (;;) {
-		char *comma = strchr(word, ',');
-
-		if (comma)
-			*comma = '\0';
-		if (count == max) {
-			msg("%s has more than %d words", name, max);
-			return -1;
-		}
-		/* Decode %XX in place: the result is never longer. */
-		for (in = out = word; *in; in++, out++) {
-			if (*in == '%') {
-				int hi = hex_value(in[1]), lo = hi < 0 ? -1 : hex_value(in[2]);
-
-				if (lo < 0) {
-					msg("%s: '%%' must be followed by two hex digits in \"%s\"",
-					    name, word);
-					return -1;
-				}
-				*out = (char)(hi << 4 | lo);
-				in += 2;
-			} else {
-				*out = *in;
-			}
-		}
-		*out = '\0';
-		words[count++] = word;
-		if (!comma)
-			return count;
-		word = comma + 1;
-	}
-}
-
-/* Percent-encode a file name for a marker line (no spaces or controls). */
-static void print_name(const char *name)
-{
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (*p > ' ' && *p < 0x7f && *p != '%')
-			putchar(*p);
-		else
-			printf("%%%02X", *p);
-	}
-}
-
-static void print_base64_line(const unsigned char *data, size_t len)
-{
-	static const char digits[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char line[BASE64_LINE_BYTES / 3 * 4 + 2];
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i += 3) {
-		unsigned v = data[i] << 16;
-
-		if (i + 1 < len)
-			v |= data[i + 1] << 8;
-		if (i + 2 < len)
-			v |= data[i + 2];
-		line[n++] = digits[v >> 18 & 63];
-		line[n++] = digits[v >> 12 & 63];
-		line[n++] = i + 1 < len ? digits[v >> 6 & 63] : '=';
-		line[n++] = i + 2 < len ? digits[v & 63] : '=';
-	}
-	line[n++] = '\n';
-	fwrite(line, 1, n, stdout);
-}
-
-/* Send one file to the host (file protocol above). `name` is what the host
- * will call it: its base name. */
-static void send_file(const char *path, const char *name)
-{
-	unsigned char buf[BASE64_LINE_BYTES];
-	struct stat st;
-	size_t got, fill = 0;
-	FILE *f = fopen(path, "rb");
-
-	if (!f || fstat(fileno(f), &st) < 0) {
-		/* run.sh reports a missing file; other errors need saying. */
-		if (errno != ENOENT)
-			msg("cannot read %s: %s", path, strerror(errno));
-		fputs("KIT-FILE-MISSING name=", stdout);
-		print_name(path);
-		putchar('\n');
-		if (f)
-			fclose(f);
+	if (!order)
 		return;
+	while (fgets(name, sizeof(name), order)) {
+		int fd;
+
+		name[strcspn(name, "\n")] = '\0';
+		if (!*name)
+			continue;
+		snprintf(path, sizeof(path), "/lib/modules/%s", name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST))
+			msg("cannot load the module %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 	}
-	printf("KIT-FILE-BEGIN size=%lld name=", (long long)st.st_size);
-	print_name(name);
-	putchar('\n');
-	/* Whole lines of BASE64_LINE_BYTES bytes, then the rest. */
-	while ((got = fread(buf + fill, 1, sizeof(buf) - fill, f)) > 0) {
-		fill += got;
-		if (fill == sizeof(buf)) {
-			print_base64_line(buf, fill);
-			fill = 0;
-		}
-	}
-	if (fill)
-		print_base64_line(buf, fill);
-	fclose(f);
-	fputs("KIT-FILE-END name=", stdout);
-	print_name(name);
-	putchar('\n');
-	fflush(stdout);
+	fclose(order);
 }
 
-static int compare_names(const void *a, const void *b)
+/* ---- runs ------------------------------------------------------------ */
+
+struct run {
+	char *name, *dir;
+	unsigned timeout_s;
+	bool to_log;
+	char *argv[MAX_ARGS + 1];
+	int argc;
+	char *envp[MAX_ENVS + 3];
+	int envc;
+	char *collect[MAX_COLLECT];
+	int ncollect;
+};
+
+static void run_clear(struct run *r)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	int i;
 
-/* Every regular file directly in OUT_DIR, in name order. */
-static void send_out_dir(void)
-{
-	struct dirent **entries;
-	int i, n = scandir(OUT_DIR, &entries, NULL, NULL);
-
-	if (n < 0)
-		return;
-	qsort(entries, n, sizeof(*entries), compare_names);
-	for (i = 0; i < n; i++) {
-		char path[sizeof(OUT_DIR) + 256 + 1];
-		struct stat st;
-
-		snprintf(path, sizeof(path), OUT_DIR "/%s", entries[i]->d_name);
-		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-			send_file(path, entries[i]->d_name);
-		free(entries[i]);
-	}
-	free(entries);
-}
-
-static void send_collected(const char *list_env)
-{
-	char *words[MAX_ARGS], *list;
-	int i, n;
-
-	if (!list_env || !*list_env)
-		return;
-	list = strdup(list_env);
-	n = list ? split_list("KIT_COLLECT", list, words, MAX_ARGS) : -1;
-	for (i = 0; i < n; i++) {
-		const char *slash = strrchr(words[i], '/');
-
-		send_file(words[i], slash ? slash + 1 : words[i]);
-	}
-	free(list);
+	free(r->name);
+	free(r->dir);
+	for (i = 0; i < r->argc; i++)
+		free(r->argv[i]);
+	for (i = 0; i < r->envc; i++)
+		free(r->envp[i]);
+	for (i = 0; i < r->ncollect; i++)
+		free(r->collect[i]);
+	memset(r, 0, sizeof(*r));
 }
 
 /* Why execve() failed, in words that say what to do. */
@@ -302,17 +188,48 @@ static void on_alarm(int sig)
 	alarm_fired = 1;
 }
 
+/* Copy file `from` into directory `dir` under its base name. */
+static void collect_file(const char *from, const char *dir)
+{
+	char to[PATH_MAX], buf[65536];
+	const char *base = strrchr(from, '/');
+	ssize_t got;
+	int in, out;
+
+	snprintf(to, sizeof(to), "%s/%s", dir, base ? base + 1 : from);
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		msg("%s was not there to bring back (--collect): %s", from, strerror(errno));
+		return;
+	}
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	while (out >= 0 && (got = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)got) != got)
+			break;
+	if (out < 0)
+		msg("cannot write %s: %s", to, strerror(errno));
+	else
+		close(out);
+	close(in);
+}
+
 /*
- * Run argv with the console as stdout/stderr and /dev/null as stdin, and
- * wait for it, at most timeout_s seconds if that is not 0. Writes how it
- * ended, for the final KIT-EXIT-STATUS line, into `status`.
+ * Run one run and wait for it, at most its time limit. Writes how it
+ * ended, for its KIT-RUN-END line, into `status`.
  */
-static void run_program(char **argv, unsigned timeout_s, char *status, size_t size)
+static void run_one(struct run *r, char *status, size_t size)
 {
 	int report[2], err = 0, wstatus = 0;
 	pid_t child, pid;
 	bool timed_out = false;
+	char log[PATH_MAX];
 
+	if (r->argc == 0) {
+		snprintf(status, size, "not-started NO-PROGRAM");
+		return;
+	}
+	r->argv[r->argc] = NULL;
+	r->envp[r->envc] = NULL;
 	/* The child tells the parent why execve failed through this pipe; it
 	 * closes by itself (O_CLOEXEC) when execve succeeds. */
 	if (pipe2(report, O_CLOEXEC) < 0) {
@@ -321,12 +238,15 @@ static void run_program(char **argv, unsigned timeout_s, char *status, size_t si
 		snprintf(status, size, "not-started %s", strerrorname_np(err));
 		return;
 	}
+	snprintf(log, sizeof(log), "%s/output.txt", r->dir);
 	fflush(stdout);
 	child = fork();
 	if (child < 0) {
 		err = errno;
 		msg("cannot fork: %s", strerror(err));
 		snprintf(status, size, "not-started %s", strerrorname_np(err));
+		close(report[0]);
+		close(report[1]);
 		return;
 	}
 	if (child == 0) {
@@ -334,11 +254,20 @@ static void run_program(char **argv, unsigned timeout_s, char *status, size_t si
 
 		if (null >= 0)
 			dup2(null, STDIN_FILENO);
-		/* The child gets init's default signal handling, not on_alarm. */
+		if (r->to_log) {
+			int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			if (fd >= 0) {
+				dup2(fd, STDOUT_FILENO);
+				dup2(fd, STDERR_FILENO);
+			}
+		}
+		/* The child gets the default signal handling, not on_alarm. */
 		signal(SIGALRM, SIG_DFL);
-		execv(argv[0], argv);
+		if (chdir(r->dir) < 0)
+			_exit(127);
+		execve(r->argv[0], r->argv, r->envp);
 		err = errno;
-		/* If even this fails, the parent sees an exit status of 127. */
 		if (write(report[1], &err, sizeof(err)) != (ssize_t)sizeof(err))
 			_exit(127);
 		_exit(127);
@@ -347,24 +276,25 @@ static void run_program(char **argv, unsigned timeout_s, char *status, size_t si
 	if (read(report[0], &err, sizeof(err)) == (ssize_t)sizeof(err)) {
 		struct stat st;
 
-		msg("cannot start %s: %s; %s", argv[0], strerror(err),
-		    exec_hint(argv[0], err));
+		msg("cannot start %s: %s; %s", r->argv[0], strerror(err),
+		    exec_hint(r->argv[0], err));
 		waitpid(child, NULL, 0);
 		/* ENOENT for a file that exists means its interpreter is missing. */
 		snprintf(status, size, "not-started %s",
-			 err == ENOENT && stat(argv[0], &st) == 0 ? "NO-INTERPRETER"
-								  : strerrorname_np(err));
+			 err == ENOENT && stat(r->argv[0], &st) == 0 ? "NO-INTERPRETER"
+								     : strerrorname_np(err));
 		close(report[0]);
 		return;
 	}
 	close(report[0]);
 
-	if (timeout_s) {
+	alarm_fired = 0;
+	if (r->timeout_s) {
 		struct sigaction sa = { .sa_handler = on_alarm };
 
 		/* No SA_RESTART: waitpid() returns EINTR when the time is up. */
 		sigaction(SIGALRM, &sa, NULL);
-		alarm(timeout_s);
+		alarm(r->timeout_s);
 	}
 	/* As process 1, init also inherits the program's orphaned children:
 	 * reap whatever exits until the program itself does. */
@@ -382,20 +312,166 @@ static void run_program(char **argv, unsigned timeout_s, char *status, size_t si
 		}
 	}
 	alarm(0);
-	/* Whatever the program left running must not write on the console
-	 * while the files are sent. */
+	/* Whatever the program left running must not go on into the next run. */
 	kill(-1, SIGKILL);
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 
 	if (timed_out)
-		snprintf(status, size, "timeout %u", timeout_s);
+		snprintf(status, size, "timeout %u", r->timeout_s);
 	else if (WIFSIGNALED(wstatus))
 		snprintf(status, size, "signal %d SIG%s", WTERMSIG(wstatus),
 			 sigabbrev_np(WTERMSIG(wstatus)) ? sigabbrev_np(WTERMSIG(wstatus))
 							 : "?");
 	else
 		snprintf(status, size, "exit %d", WEXITSTATUS(wstatus));
+}
+
+/* The value after "keyword " on a line of RUNS_FILE, or NULL. */
+static const char *value_of(const char *line, const char *keyword)
+{
+	size_t n = strlen(keyword);
+
+	return strncmp(line, keyword, n) == 0 && line[n] == ' ' ? line + n + 1 : NULL;
+}
+
+static void run_all(void)
+{
+	static struct run r;
+	char *line = NULL, status[128];
+	size_t cap = 0;
+	ssize_t len;
+	const char *v;
+	FILE *runs = fopen(RUNS_FILE, "r");
+
+	if (!runs) {
+		msg("no %s: nothing to run (run.sh writes it; see common/emu-arm64/README.md)",
+		    RUNS_FILE);
+		return;
+	}
+	while ((len = getline(&line, &cap, runs)) >= 0) {
+		if (len > 0 && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if ((v = value_of(line, "run"))) {
+			run_clear(&r);
+			r.name = strdup(v);
+			r.dir = strdup(OUT_DIR);
+		} else if ((v = value_of(line, "dir"))) {
+			free(r.dir);
+			r.dir = strdup(v);
+		} else if ((v = value_of(line, "timeout"))) {
+			r.timeout_s = (unsigned)strtoul(v, NULL, 10);
+		} else if ((v = value_of(line, "output"))) {
+			r.to_log = strcmp(v, "log") == 0;
+		} else if ((v = value_of(line, "env")) && r.envc < MAX_ENVS) {
+			r.envp[r.envc++] = strdup(v);
+		} else if ((v = value_of(line, "arg")) && r.argc < MAX_ARGS) {
+			r.argv[r.argc++] = strdup(v);
+		} else if ((v = value_of(line, "collect")) && r.ncollect < MAX_COLLECT) {
+			r.collect[r.ncollect++] = strdup(v);
+		} else if (strcmp(line, "end") == 0 && r.name) {
+			char kit_out[PATH_MAX + 8];
+			int i;
+
+			mkdir(r.dir, 0755);
+			snprintf(kit_out, sizeof(kit_out), "KIT_OUT=%s", r.dir);
+			r.envp[r.envc++] = strdup(kit_out);
+			r.envp[r.envc++] = strdup("PATH=/bin");
+			printf("KIT-RUN-START %s\n", r.name);
+			run_one(&r, status, sizeof(status));
+			for (i = 0; i < r.ncollect; i++)
+				collect_file(r.collect[i], r.dir);
+			printf("KIT-RUN-END %s %s\n", r.name, status);
+			fflush(stdout);
+			run_clear(&r);
+		} else if (*line) {
+			msg("%s: a line this init does not know: %s", RUNS_FILE, line);
+		}
+	}
+	free(line);
+	fclose(runs);
+	run_clear(&r);
+}
+
+/* ---- the files, back to the host ------------------------------------- */
+
+/* The device of the virtio-serial port called `name`, e.g. /dev/vport0p1. */
+static bool find_port(const char *name, char *dev, size_t size)
+{
+	DIR *d = opendir("/sys/class/virtio-ports");
+	struct dirent *e;
+	bool found = false;
+
+	while (d && !found && (e = readdir(d))) {
+		char path[PATH_MAX], have[64] = "";
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(have, sizeof(have), f))
+			have[strcspn(have, "\n")] = '\0';
+		if (strcmp(have, name) == 0) {
+			snprintf(dev, size, "/dev/%s", e->d_name);
+			found = true;
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* busybox tar writes the archive into a pipe; init counts the bytes on
+ * their way to the port, so the host can tell a whole archive from a
+ * truncated one. */
+static void send_files(void)
+{
+	char dev[PATH_MAX], buf[65536];
+	long long sent = 0;
+	int pipefd[2], port, wstatus = 0;
+	ssize_t got;
+	pid_t tar;
+
+	if (!find_port(FILES_PORT_NAME, dev, sizeof(dev))) {
+		printf("KIT-FILES-NONE no virtio-serial port named %s\n", FILES_PORT_NAME);
+		return;
+	}
+	port = open(dev, O_WRONLY | O_CLOEXEC);
+	if (port < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
+		printf("KIT-FILES-NONE cannot open %s: %s\n", dev, strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	tar = fork();
+	if (tar == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		execl(BUSYBOX, "tar", "-c", "-f", "-", "-C", OUT_DIR, ".", (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while ((got = read(pipefd[0], buf, sizeof(buf))) > 0) {
+		/* A port takes at most what its buffers hold at a time. */
+		ssize_t done = 0, n;
+
+		while (done < got && (n = write(port, buf + done, (size_t)(got - done))) > 0)
+			done += n;
+		sent += done;
+		if (done < got) {
+			msg("writing to %s: %s", dev, strerror(errno));
+			break;
+		}
+	}
+	close(pipefd[0]);
+	waitpid(tar, &wstatus, 0);
+	close(port);
+	if (tar < 0 || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
+		printf("KIT-FILES-NONE busybox tar failed (status 0x%x)\n", wstatus);
+	else
+		printf("KIT-FILES-SENT bytes=%lld\n", sent);
 }
 
 static void print_start_marker(void)
@@ -422,7 +498,7 @@ static void power_off(void)
 	sync();
 	reboot(RB_POWER_OFF);
 	/* Only if the machine cannot power off: process 1 must not exit (the
-	 * kernel would panic), and run.sh has seen the final line anyway. */
+	 * kernel would panic), and run.sh has seen KIT-DONE anyway. */
 	msg("cannot power off: %s", strerror(errno));
 	for (;;)
 		pause();
@@ -430,13 +506,7 @@ static void power_off(void)
 
 int main(void)
 {
-	char status[128] = "not-started NO-KIT_CMD";
-	char *argv[MAX_ARGS + 1], *cmd = getenv("KIT_CMD");
-	const char *timeout_env = getenv("KIT_TIMEOUT");
-	unsigned timeout_s = timeout_env ? (unsigned)strtoul(timeout_env, NULL, 10) : 0;
-	int argc;
-
-	/* Line-buffered, so that our lines and the program's come in order. */
+	/* Line-buffered, so that our lines and the programs' come in order. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mount_fs("proc", "/proc");
 	mount_fs("sysfs", "/sys");
@@ -444,39 +514,11 @@ int main(void)
 	mkdir("/tmp", 01777);
 	mkdir(OUT_DIR, 0755);
 	console_raw_output();
+	load_modules();
 	print_start_marker();
-
-	/* What the program sees besides init's environment. */
-	setenv("PATH", "/bin", 0);
-	setenv("KIT_OUT", OUT_DIR, 1);
-	if (chdir(OUT_DIR) < 0)
-		msg("cannot enter %s: %s", OUT_DIR, strerror(errno));
-
-	if (!cmd || !*cmd) {
-		msg("no KIT_CMD on the kernel command line: nothing to run "
-		    "(run.sh sets it; see common/emu-arm64/README.md)");
-	} else {
-		cmd = strdup(cmd);
-		argc = cmd ? split_list("KIT_CMD", cmd, argv, MAX_ARGS) : -1;
-		if (argc > 0) {
-			char path[PATH_MAX];
-
-			argv[argc] = NULL;
-			/* A bare name is looked for in /bin, where run.sh puts
-			 * programs. */
-			if (!strchr(argv[0], '/')) {
-				snprintf(path, sizeof(path), "/bin/%s", argv[0]);
-				argv[0] = path;
-			}
-			run_program(argv, timeout_s, status, sizeof(status));
-		} else {
-			snprintf(status, sizeof(status), "not-started BAD-KIT_CMD");
-		}
-	}
-
-	send_out_dir();
-	send_collected(getenv("KIT_COLLECT"));
-	printf("KIT-EXIT-STATUS: %s\n", status);
+	run_all();
+	send_files();
+	printf("KIT-DONE\n");
 	power_off();
 	return 0;
 }

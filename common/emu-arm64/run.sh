@@ -1,29 +1,39 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# run.sh [OPTIONS] -- PROGRAM [ARG...] - run a static arm64 program inside
-# an emulated arm64 Linux machine (qemu-system-aarch64, with KVM inside),
-# as if it ran here: its output streams to stdout, the files it writes come
-# back, and run.sh exits with its exit status.
+# run.sh [OPTIONS] -- PROGRAM [ARG...]
+# run.sh [OPTIONS] --batch FILE
 #
-# PROGRAM is a host path to a static arm64 executable; it runs as
-# /bin/NAME, with ARGs unchanged, in the directory /out (also $KIT_OUT),
-# with /dev/null as stdin. Options:
+# Run static arm64 programs inside an emulated arm64 Linux machine
+# (qemu-system-aarch64, with KVM inside), as if they ran here.
+#
+# With a PROGRAM: its output streams to stdout, the files it leaves in its
+# directory (/out, also $KIT_OUT) come back to --out, and run.sh exits with
+# its exit status. It runs as /bin/NAME with ARGs unchanged and /dev/null
+# as stdin.
+#
+# With --batch FILE: one boot runs every line of FILE in turn, each
+# "NAME<TAB>PROGRAM<TAB>ARG<TAB>..." (a host program and its arguments).
+# Run NAME works in its own directory; OUT/NAME/ gets back its files, its
+# output (output.txt) and how it ended (status: "exit N", "signal N NAME",
+# "timeout N" or "not-started WHY"). run.sh exits 0 if the machine ran
+# them all (whatever they returned), else with the machine's status below.
+#
+# Options:
 #   --kernel K        6.1, 6.12 or 6.12-16k (fetched into the cache by
 #                     fetch.sh), or the path of an arm64 kernel image,
 #                     with a / in it (default: $EMU_ARM64_KERNEL, else 6.12)
 #   --cache DIR       the cache fetch.sh filled (default: $EMU_ARM64_CACHE,
 #                     else build/emu-arm64 at the top of the kit)
-#   --fetch           fetch the kernel first if the cache lacks it
+#   --fetch           fetch what the cache lacks first (kernel, busybox)
 #   --file F[:PATH]   also put file F in the machine, at /bin/NAME or PATH
-#   --out DIR         where the program's files come back to (default: .):
-#                     every regular file it leaves in /out, and --collect's
-#   --collect PATH    also bring back the guest's file PATH
-#   --env KEY=VALUE   set an environment variable for the program. NO_COLOR,
+#   --out DIR         where the files come back to (default: .)
+#   --collect PATH    also bring back the guest's file PATH (single program)
+#   --env KEY=VALUE   set an environment variable for the programs. NO_COLOR,
 #                     KIT_FAIL_ON_SKIP and KIT_TEST_TIMEOUT are passed on
 #                     from here by themselves; NO_COLOR=1 is set when this
 #                     script's stdout is not a terminal.
-#   --timeout S       the program's time limit (default 300)
+#   --timeout S       each program's time limit (default 300)
 #   --boot-timeout S  how long the kernel may take to start /init (default 60)
 #   --quiet           print nothing but the program's output and errors
 #   --verbose         also show the guest kernel's messages and timings
@@ -37,8 +47,8 @@
 #   118 qemu-system-aarch64 is missing     119 the kernel is missing
 #   120 the kernel did not start /init within --boot-timeout
 #   121 the guest kernel panicked
-#   122 the machine stopped, or stopped answering, before the program's
-#       end was reported
+#   122 the machine stopped, or stopped answering, before its end was
+#       reported, or its files did not come back whole
 #   123 QEMU failed (its message is shown)
 #
 # Example:
@@ -55,19 +65,12 @@ EXIT_SIGNAL_BASE=128
 EXIT_NO_QEMU=118 EXIT_NO_KERNEL=119 EXIT_BOOT_TIMEOUT=120 EXIT_PANIC=121
 EXIT_LOST=122 EXIT_QEMU_FAILED=123
 
-# Environment variables passed from here to the program by themselves: the
-# ones the kit's grading harness reads (common/grade/grade.c).
+# Environment variables passed from here to the programs by themselves: the
+# ones the kit's grading harness reads (common/grade/).
 PASS_ENV="NO_COLOR KIT_FAIL_ON_SKIP KIT_TEST_TIMEOUT"
-# Names /init takes for itself (init.c).
-INIT_ENV="KIT_CMD KIT_COLLECT KIT_TIMEOUT KIT_OUT"
-# The kernel reads at most this many bytes of command line (arm64's
-# COMMAND_LINE_SIZE). It passes /init at most 31 KEY=VALUE words besides its
-# own HOME and TERM (MAX_INIT_ENVS, 32, in init/main.c); one more and it
-# panics before the console is up, silently (measured).
-CMDLINE_MAX=2048 INIT_ENV_MAX=31
-# After the program ends, /init sends its files and powers off: time
-# allowed for that, and for QEMU to exit after the last line.
-FILES_GRACE_S=60 POWEROFF_GRACE_S=10
+# After the last program, /init sends the files and powers off: time
+# allowed for that, for each program's start, and for QEMU to exit.
+FILES_GRACE_S=60 PER_RUN_GRACE_S=10 POWEROFF_GRACE_S=10
 # Hidden console lines kept to explain a failure (the kernel's last words).
 TAIL_LINES=25
 
@@ -76,7 +79,6 @@ quiet=0 verbose=0
 info() { [ $quiet = 1 ] || echo "$prog: $*" >&2; }
 error() { echo "$prog: error: $*" >&2; }
 die() { local status=$1; shift; error "$@"; exit "$status"; }
-
 usage() {
 	sed -n '4,/^[^#]/s/^# \{0,1\}//p' "$0" >&2
 	exit $EXIT_USAGE
@@ -85,7 +87,7 @@ usage() {
 # ---- options ------------------------------------------------------------
 kernel=${EMU_ARM64_KERNEL:-6.12}
 cache=${EMU_ARM64_CACHE:-$kit_top/build/emu-arm64}
-fetch=0 out=. timeout_s=300 boot_timeout_s=60
+fetch=0 out=. timeout_s=300 boot_timeout_s=60 batch=
 files=() collect=() envs=()
 
 need_arg() { [ $# -ge 2 ] || { error "$1 needs a value"; usage; }; }
@@ -101,6 +103,7 @@ while [ $# -gt 0 ]; do
 	--env) need_arg "$@"; envs+=("$2"); shift 2 ;;
 	--timeout) need_arg "$@"; timeout_s=$2; shift 2 ;;
 	--boot-timeout) need_arg "$@"; boot_timeout_s=$2; shift 2 ;;
+	--batch) need_arg "$@"; batch=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--verbose) verbose=1; shift ;;
 	-h|--help) usage ;;
@@ -108,9 +111,12 @@ while [ $# -gt 0 ]; do
 	*) error "unexpected '$1' (the program to run comes after --)"; usage ;;
 	esac
 done
-[ $# -ge 1 ] || { error "no program to run (give it after --)"; usage; }
-program=$1
-shift
+if [ -n "$batch" ]; then
+	[ $# -eq 0 ] || { error "--batch runs the programs its file names: no program after --"; usage; }
+	[ -f "$batch" ] || die $EXIT_USAGE "--batch $batch: no such file"
+else
+	[ $# -ge 1 ] || { error "no program to run (give it after --)"; usage; }
+fi
 is_seconds "$timeout_s" || die $EXIT_USAGE "--timeout wants whole seconds, not '$timeout_s'"
 is_seconds "$boot_timeout_s" ||
 	die $EXIT_USAGE "--boot-timeout wants whole seconds, not '$boot_timeout_s'"
@@ -123,15 +129,20 @@ command -v $QEMU >/dev/null ||
 CROSS_CC=aarch64-linux-gnu-gcc
 
 # The kernel: a flavour in the cache, or a file.
-kernel_file=
 case $kernel in
 */*) kernel_file=$kernel ;;			# a path: ./vmlinuz, /boot/...
 *) kernel_file=$cache/kernels/$kernel/vmlinuz ;;	# a flavour
 esac
-if [ ! -s "$kernel_file" ] && [ $fetch = 1 ] && [[ $kernel != */* ]]; then
+kernel_dir=$(dirname "$kernel_file")
+busybox=$cache/busybox/busybox
+if [ $fetch = 1 ] && [[ $kernel != */* ]] && [ ! -s "$kernel_file" ]; then
 	info "kernel $kernel is not in $cache yet: fetching it (once)"
 	"$here/fetch.sh" "$cache" "$kernel" >&2 ||
 		die $EXIT_NO_KERNEL "could not fetch kernel $kernel (fetch.sh said why above)"
+fi
+if [ $fetch = 1 ] && [ ! -x "$busybox" ]; then
+	"$here/fetch.sh" "$cache" busybox >&2 ||
+		die $EXIT_USAGE "could not fetch busybox (fetch.sh said why above)"
 fi
 if [ ! -s "$kernel_file" ]; then
 	if [[ $kernel == */* ]]; then
@@ -147,9 +158,11 @@ if [ ! -s "$kernel_file" ]; then
     $here/fetch.sh $cache FLAVOUR), or the path of an arm64 kernel image" ;;
 	esac
 fi
+[ -x "$busybox" ] || die $EXIT_USAGE "$busybox is missing: it sends the machine's files back.
+    Fetch it once with: $here/fetch.sh $cache busybox"
 kernel_name=$kernel
-[ -s "$(dirname "$kernel_file")/PACKAGE" ] &&
-	kernel_name="$kernel ($(cat "$(dirname "$kernel_file")/PACKAGE") $(cat "$(dirname "$kernel_file")/VERSION"))"
+[ -s "$kernel_dir/PACKAGE" ] &&
+	kernel_name="$kernel ($(cat "$kernel_dir/PACKAGE") $(cat "$kernel_dir/VERSION"))"
 
 # A program for this machine must be an arm64 ELF file, and static: the
 # initramfs holds no shared libraries and no dynamic loader.
@@ -169,11 +182,6 @@ check_arm64_static() {
     shared libraries: link it with -static"
 	fi
 }
-check_arm64_static "$program"
-[ -x "$program" ] || die $EXIT_USAGE "$program is not executable (chmod +x it)"
-for f in "${files[@]}"; do
-	check_arm64_static "${f%%:*}"
-done
 
 # /init, built from init.c once and kept in the cache.
 init=$cache/bin/init
@@ -182,78 +190,11 @@ if [ ! -x "$init" ] || [ "$here/init.c" -nt "$init" ]; then
 		die $EXIT_USAGE "$CROSS_CC is missing; it builds the machine's /init.
     Install it with: sudo apt-get install gcc-aarch64-linux-gnu"
 	mkdir -p "$cache/bin" || die $EXIT_USAGE "cannot create $cache/bin"
-	$CROSS_CC -std=c11 -static -O2 -s -Wall -Wextra -o "$init.tmp.$$" "$here/init.c" &&
+	$CROSS_CC -std=c11 -static -O2 -s -Wall -Wextra -Werror -o "$init.tmp.$$" "$here/init.c" &&
 		mv "$init.tmp.$$" "$init" ||
 		die $EXIT_USAGE "cannot build $init from $here/init.c"
 fi
 
-# ---- the kernel command line ------------------------------------------
-# Percent-encode a word for KIT_CMD / KIT_COLLECT (see init.c): bytes other
-# than these safe ones become %XX, commas included, since they separate
-# words.
-percent_encode() {
-	local LC_ALL=C s=$1 c i encoded=
-	for ((i = 0; i < ${#s}; i++)); do
-		c=${s:i:1}
-		case $c in
-		[A-Za-z0-9._/+=:@-]) encoded+=$c ;;
-		*) encoded+=$(printf '%%%02X' "'$c") ;;
-		esac
-	done
-	printf '%s' "$encoded"
-}
-join_encoded() {
-	local word list='' sep=''
-	for word in "$@"; do
-		list+=$sep$(percent_encode "$word")
-		sep=,
-	done
-	printf '%s' "$list"
-}
-
-kit_cmd=$(join_encoded "/bin/$(basename "$program")" "$@")
-kit_collect=$(join_encoded "${collect[@]}")
-# The program's stdout is the machine's console, a terminal: tell it when
-# ours is not, so that it does not print colours into a log.
-[ -t 1 ] || [ -n "${NO_COLOR+set}" ] || envs+=("NO_COLOR=1")
-for name in $PASS_ENV; do
-	[ -n "${!name+set}" ] && envs=("$name=${!name}" "${envs[@]}")
-done
-
-# "quiet loglevel=1": of the kernel's messages only emergencies (a panic,
-# an Oops) reach the console, so the program's output stands alone.
-# panic=-1: reboot at once on a panic, which -no-reboot turns into QEMU
-# exiting, instead of hanging until the time limit.
-if [ $verbose = 1 ]; then
-	cmdline="console=ttyAMA0 rdinit=/init panic=-1 loglevel=7"
-else
-	cmdline="console=ttyAMA0 rdinit=/init panic=-1 quiet loglevel=1"
-fi
-cmdline+=" KIT_CMD=$kit_cmd KIT_TIMEOUT=$timeout_s"
-[ -n "$kit_collect" ] && cmdline+=" KIT_COLLECT=$kit_collect"
-env_count=3	# KIT_CMD, KIT_TIMEOUT and (maybe) KIT_COLLECT
-for kv in "${envs[@]}"; do
-	name=${kv%%=*} value=${kv#*=}
-	[[ $kv == *=* && $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] ||
-		die $EXIT_USAGE "--env wants KEY=VALUE with KEY a variable name, not '$kv'"
-	[[ " $INIT_ENV " == *" $name "* ]] &&
-		die $EXIT_USAGE "--env $name: that name is /init's own"
-	# The kernel splits its command line at blanks, except inside double
-	# quotes, which it removes; a value cannot hold a double quote itself.
-	case $value in
-	*'"'*|*[[:cntrl:]]*) die $EXIT_USAGE "--env $name: a value cannot hold '\"' or control characters" ;;
-	*[[:blank:]]*) cmdline+=" $name=\"$value\"" ;;
-	*) cmdline+=" $name=$value" ;;
-	esac
-	env_count=$((env_count + 1))
-done
-[ $env_count -le $INIT_ENV_MAX ] ||
-	die $EXIT_USAGE "too many environment variables for the kernel to pass on ($env_count, at most $INIT_ENV_MAX)"
-[ ${#cmdline} -lt $CMDLINE_MAX ] ||
-	die $EXIT_USAGE "the kernel command line would be ${#cmdline} bytes, more than the
-    kernel's $CMDLINE_MAX: shorten the arguments, or put them in a file (--file)"
-
-# ---- the initramfs ------------------------------------------------------
 mkdir -p "$out" || die $EXIT_USAGE "cannot create the output directory $out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/emu-arm64.XXXXXX") ||
 	die $EXIT_USAGE "cannot create a temporary directory"
@@ -265,7 +206,80 @@ cleanup() {
 trap cleanup EXIT
 trap 'error "interrupted"; exit 130' INT TERM
 
-"$here/mkinitramfs" "$work/initramfs.cpio.gz" "$init" "$program" "${files[@]}" ||
+# ---- the runs -----------------------------------------------------------
+# The programs see NO_COLOR=1 when our stdout is not a terminal, so that
+# they print no colours into a log.
+[ -t 1 ] || [ -n "${NO_COLOR+set}" ] || envs+=("NO_COLOR=1")
+for name in $PASS_ENV; do
+	[ -n "${!name+set}" ] && envs=("$name=${!name}" "${envs[@]}")
+done
+for kv in "${envs[@]}"; do
+	[[ $kv == *=* && ${kv%%=*} =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] ||
+		die $EXIT_USAGE "--env wants KEY=VALUE with KEY a variable name, not '$kv'"
+done
+no_newline() { [[ $1 != *$'\n'* ]] || die $EXIT_USAGE "$2 cannot hold a newline"; }
+
+contents=() names=() nprogs=0
+# add_run NAME DIR OUTPUT PROGRAM ARGS...: one block of /kit/runs (init.c).
+add_run() {
+	local name=$1 dir=$2 output=$3 program=$4 guest word
+	shift 4
+	check_arm64_static "$program"
+	[ -x "$program" ] || die $EXIT_USAGE "$program is not executable (chmod +x it)"
+	nprogs=$((nprogs + 1))
+	if [ -z "$batch" ]; then
+		guest=/bin/$(basename "$program")
+	else
+		guest=/kit/prog/$nprogs/$(basename "$program")
+	fi
+	contents+=("$program:$guest")
+	names+=("$name")
+	{
+		echo "run $name"
+		echo "dir $dir"
+		echo "timeout $timeout_s"
+		echo "output $output"
+		for word in "${envs[@]}"; do no_newline "$word" "--env"; echo "env $word"; done
+		echo "arg $guest"
+		for word in "$@"; do no_newline "$word" "an argument"; echo "arg $word"; done
+		for word in "${collect[@]}"; do echo "collect $word"; done
+		echo "end"
+	} >> "$work/runs"
+}
+: > "$work/runs"
+if [ -n "$batch" ]; then
+	while IFS=$'\t' read -r -a fields || [ ${#fields[@]} -gt 0 ]; do
+		[ ${#fields[@]} -gt 0 ] || continue
+		[ ${#fields[@]} -ge 2 ] || die $EXIT_USAGE "$batch: a line needs NAME<TAB>PROGRAM: ${fields[*]}"
+		[[ ${fields[0]} =~ ^[A-Za-z0-9._-]+$ ]] ||
+			die $EXIT_USAGE "$batch: a run's NAME is letters, digits and ._- only: ${fields[0]}"
+		add_run "${fields[0]}" "/out/${fields[0]}" log "${fields[@]:1}"
+		fields=()
+	done < "$batch"
+	[ $nprogs -gt 0 ] || die $EXIT_USAGE "--batch $batch names no program"
+else
+	add_run "$(basename "$1")" /out console "$@"
+fi
+for f in "${files[@]}"; do
+	check_arm64_static "${f%%:*}"
+	case $f in
+	*:/*) contents+=("$f") ;;
+	*) contents+=("$f:/bin/$(basename "$f")") ;;
+	esac
+done
+
+# ---- the initramfs ------------------------------------------------------
+# The kernel's modules the machine needs, if the kernel has them as
+# modules (fetch.sh keeps them, and their load order, beside the kernel).
+modules=()
+if [ -s "$kernel_dir/modules/order" ]; then
+	modules+=("$kernel_dir/modules/order:/lib/modules/order")
+	while read -r m; do
+		modules+=("$kernel_dir/modules/$m:/lib/modules/$m")
+	done < "$kernel_dir/modules/order"
+fi
+"$here/mkinitramfs" "$work/initramfs.cpio" "$init" "$work/runs:/kit/runs" \
+	"$busybox:/bin/busybox" "${modules[@]}" "${contents[@]}" ||
 	die $EXIT_USAGE "cannot build the initramfs (mkinitramfs said why above)"
 
 # ---- the machine --------------------------------------------------------
@@ -273,16 +287,28 @@ trap 'error "interrupted"; exit 130' INT TERM
 # the interrupt controller KVM's vGIC emulates; pauth-impdef=on makes
 # pointer authentication ~3.5x cheaper to emulate than the architected
 # algorithm (README.md, "Why these QEMU options"). -nic none: the machine
-# needs no network card, and without one QEMU needs no option ROM (the
-# virtio-net ROM lives in a package QEMU only recommends).
+# needs no network card, and without one QEMU needs no option ROM. The
+# virtio-serial port "kit.files" is the files' own channel back.
+#
+# "quiet loglevel=1": of the kernel's messages only emergencies (a panic,
+# an Oops) reach the console, so the programs' output stands alone.
+# panic=-1: reboot at once on a panic, which -no-reboot turns into QEMU
+# exiting, instead of hanging until the time limit.
+if [ $verbose = 1 ]; then
+	cmdline="console=ttyAMA0 rdinit=/init panic=-1 loglevel=7"
+else
+	cmdline="console=ttyAMA0 rdinit=/init panic=-1 quiet loglevel=1"
+fi
 # shellcheck disable=SC2054 # the commas belong to QEMU's options
 qemu_args=(
 	-M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on
-	-smp 2 -m 512M -accel tcg -nographic -no-reboot -monitor none -nic none
-	-kernel "$kernel_file" -initrd "$work/initramfs.cpio.gz" -append "$cmdline"
+	-smp 2 -m 1G -accel tcg -nographic -no-reboot -monitor none -nic none
+	-device virtio-serial-pci,id=kitserial
+	-chardev "file,id=kitfiles,path=$work/files.tar"
+	-device virtserialport,bus=kitserial.0,chardev=kitfiles,name=kit.files
+	-kernel "$kernel_file" -initrd "$work/initramfs.cpio" -append "$cmdline"
 )
 if [ $verbose = 1 ]; then
-	# The command line as one could paste it into a shell.
 	shown=$QEMU
 	for arg in "${qemu_args[@]}"; do
 		[[ $arg == *[[:space:]]* ]] && shown+=" '$arg'" || shown+=" $arg"
@@ -290,19 +316,9 @@ if [ $verbose = 1 ]; then
 	info "$shown"
 fi
 
-# The time in microseconds, in $now (bash's EPOCHREALTIME in any locale;
-# no subshell, since the console loop asks for it at every line).
+# The time in microseconds, in $now (bash's EPOCHREALTIME, no subshell).
 get_now() { now=${EPOCHREALTIME//[!0-9]/}; now=$((10#$now)); }
 seconds() { printf '%d.%02d' $(($1 / 1000000)) $(($1 % 1000000 / 10000)); }
-# QEMU's peak memory so far (VmHWM), in $qemu_rss_kb. Read now and then
-# while it runs: once it has exited, /proc no longer has it.
-sample_qemu_rss() {
-	local key value rest
-	while read -r key value rest; do
-		[ "$key" = VmHWM: ] && qemu_rss_kb=$value
-	done 2>/dev/null </proc/$qemu_pid/status
-}
-RSS_SAMPLE_US=250000
 
 mkfifo "$work/console"
 get_now
@@ -312,25 +328,20 @@ qemu_pid=$!
 exec 3<"$work/console"
 
 # ---- the console --------------------------------------------------------
-# States: boot (kernel messages, hidden) -> running (the program's output,
-# shown) -> files (files coming back, then the final line) -> done.
+# boot (kernel messages, hidden) -> running (the programs; a single
+# program's output shown) -> done (KIT-DONE seen, the machine powers off).
 state=boot
 deadline=$((started + boot_timeout_s * 1000000))
-tail_buf=() final='' release='' page_size='' init_at='' end_at='' qemu_rss_kb=''
-oops='' panic='' file_name='' file_size='' file_bad=0
+tail_buf=() release='' page_size='' init_at='' end_at='' oops='' panic=''
+files_bytes='' files_none='' done_seen=0 current=''
+declare -A status_of=()
 
 remember() {
 	tail_buf+=("$1")
 	[ ${#tail_buf[@]} -le $TAIL_LINES ] || tail_buf=("${tail_buf[@]:1}")
 }
-# A console line that is not the program's: shown on stderr with --verbose,
-# else kept for show_tail.
-show_or_remember() {
-	if [ $verbose = 1 ]; then
-		printf '%s\n' "$1" >&2
-	else
-		remember "$1"
-	fi
+show_or_remember() { # a line that is not a program's
+	if [ $verbose = 1 ]; then printf '%s\n' "$1" >&2; else remember "$1"; fi
 }
 show_tail() {
 	[ ${#tail_buf[@]} -gt 0 ] || return 0
@@ -340,120 +351,80 @@ show_tail() {
 # Kernel messages start with a time stamp: "[    1.234567] ...".
 is_kernel_line() { [[ $1 =~ ^\[\ *[0-9]+\.[0-9]{6}\]\  ]]; }
 
-# A file name from a marker: %XX-decoded, and only a plain name, since it
-# becomes a file in --out.
-percent_decode() { printf '%b' "${1//%/\\x}"; }
-decode_name() {
-	local name
-	name=$(percent_decode "$1")
-	case $name in
-	''|.|..|*/*) return 1 ;;
-	esac
-	printf '%s' "$name"
-}
-
-file_begin() {
-	file_size=${1#size=}
-	file_size=${file_size%% *}
-	file_name=$(decode_name "${1#* name=}") || {
-		error "the machine sent a file with an unusable name: ${1#* name=}"
-		file_name=
-	}
-	: >"$work/file.b64"
-	state='file'
-}
-file_end() {
-	state=files
-	[ -n "$file_name" ] || return 0
-	if base64 -d <"$work/file.b64" >"$work/file" 2>/dev/null &&
-		[ "$(stat -c %s "$work/file")" = "$file_size" ]; then
-		mv "$work/file" "$out/$file_name"
-		[ $verbose = 1 ] && info "received $out/$file_name ($file_size bytes)"
-	else
-		error "$file_name arrived damaged (expected $file_size bytes); it was not written"
-		file_bad=1
-	fi
-}
-
-# The final line: remember when, and how big QEMU grew.
-final_line() {
-	final=$1
-	get_now
-	end_at=$now
-	state='done'
-	sample_qemu_rss
-	deadline=$((end_at + POWEROFF_GRACE_S * 1000000))
-}
-
 handle_line() {
 	local line=${1%$'\r'} before marker
-	# The kernel's emergencies can come at any time.
 	case $line in
 	*"Kernel panic - not syncing"*) panic=${line#*Kernel panic - not syncing: } ;;
 	*"Internal error: Oops"*|*"Unable to handle kernel"*|*"kernel BUG at"*) oops=$line ;;
 	esac
-	case $state in
-	boot)
+	if [ $state = boot ]; then
 		if [[ $line == KIT-INIT-START* ]]; then
 			get_now
 			init_at=$now
 			release=${line#*release=} release=${release%% *}
 			page_size=${line#*pagesize=} page_size=${page_size%% *}
+			what=$(basename "${contents[0]%%:*}")
+			[ -z "$batch" ] || what="$nprogs programs"
 			info "Linux $release (arm64, $page_size-byte pages) booted in" \
-				"$(seconds $((init_at - started))) s; running $(basename "$program")"
+				"$(seconds $((init_at - started))) s; running $what"
 			state=running
 			tail_buf=()	# the boot went well: its messages explain nothing
-			deadline=$((init_at + (timeout_s + FILES_GRACE_S) * 1000000))
+			deadline=$((init_at + (nprogs * (timeout_s + PER_RUN_GRACE_S) + FILES_GRACE_S) * 1000000))
 		else
 			show_or_remember "$line"
 		fi
+		return
+	fi
+	if [ $state = done ]; then
+		show_or_remember "$line"	# the kernel powering off
+		return
+	fi
+	# /init's lines may follow a program's output on the same line, if
+	# the program's last line had no newline.
+	for marker in KIT-RUN-START KIT-RUN-END KIT-FILES-SENT KIT-FILES-NONE KIT-DONE; do
+		if [[ $line == *"$marker"* && $line != "$marker"* ]]; then
+			before=${line%%"$marker"*}
+			handle_line "$before"
+			handle_line "${line#"$before"}"
+			return
+		fi
+	done
+	case $line in
+	"KIT-RUN-START "*) current=${line#KIT-RUN-START } ;;
+	"KIT-RUN-END "*)
+		set -- ${line#KIT-RUN-END }
+		local name=$1
+		shift
+		status_of[$name]="$*"
+		current=''
+		[ -z "$batch" ] || [ $quiet = 1 ] || [ $verbose = 0 ] || info "$name: $*"
 		;;
-	running)
-		# /init's lines follow the program's output, possibly on the
-		# same line if the program's last line had no newline.
-		for marker in "KIT-FILE-BEGIN size=" "KIT-FILE-MISSING name=" "KIT-EXIT-STATUS: "; do
-			if [[ $line == *"$marker"* ]]; then
-				before=${line%%"$marker"*}
-				[ -n "$before" ] && printf '%s\n' "$before"
-				state=files
-				handle_line "${line#"$before"}"
-				return
-			fi
-		done
-		# Kernel messages (emergencies only, unless --verbose) go
-		# with run.sh's own messages, to stderr.
-		if is_kernel_line "$line"; then
+	"KIT-FILES-SENT bytes="*) files_bytes=${line#KIT-FILES-SENT bytes=} ;;
+	"KIT-FILES-NONE "*) files_none=${line#KIT-FILES-NONE } ;;
+	KIT-DONE)
+		done_seen=1
+		get_now
+		end_at=$now
+		state=done
+		deadline=$((end_at + POWEROFF_GRACE_S * 1000000))
+		;;
+	*)
+		if [ -n "$current" ] && [ -z "$batch" ] && ! is_kernel_line "$line"; then
+			printf '%s\n' "$line"	# the program's own output
+		elif is_kernel_line "$line"; then
+			# Kernel messages (emergencies only, unless --verbose) go
+			# with run.sh's own messages, to stderr.
 			printf '%s\n' "$line" >&2
-		else
-			printf '%s\n' "$line"
-		fi
-		;;
-	file)
-		case $line in
-		"KIT-FILE-END name="*) file_end ;;
-		*[!A-Za-z0-9+/=]*)
-			# Not base64: a kernel message in the middle of the file.
+		elif [[ $line == "init: "* ]]; then
+			printf '%s\n' "$line" >&2
+		elif [ -n "$line" ]; then
 			show_or_remember "$line"
-			;;
-		*) printf '%s\n' "$line" >>"$work/file.b64" ;;
-		esac
-		;;
-	files)
-		case $line in
-		"KIT-FILE-BEGIN "*) file_begin "${line#KIT-FILE-BEGIN }" ;;
-		"KIT-FILE-MISSING name="*)
-			error "$(percent_decode "${line#*name=}") was not there to bring back (--collect)" ;;
-		"KIT-EXIT-STATUS: "*) final_line "${line#KIT-EXIT-STATUS: }" ;;
-		*) show_or_remember "$line" ;;
-		esac
-		;;
-	done)
-		show_or_remember "$line"
+		fi
 		;;
 	esac
 }
 
-partial='' timed_out=0 sampled=0
+partial='' timed_out=0
 while :; do
 	get_now
 	remaining=$((deadline - now))
@@ -461,13 +432,6 @@ while :; do
 		timed_out=1
 		break
 	fi
-	if [ $((now - sampled)) -ge $RSS_SAMPLE_US ]; then
-		sample_qemu_rss
-		sampled=$now
-	fi
-	# Wait for a line at most until the deadline, and at most until the
-	# next sample. In microseconds: "read -t 0" would only test for input.
-	[ $remaining -le $RSS_SAMPLE_US ] || remaining=$RSS_SAMPLE_US
 	printf -v wait_s '%d.%06d' $((remaining / 1000000)) $((remaining % 1000000))
 	if IFS= read -r -t "$wait_s" chunk <&3; then
 		handle_line "$partial$chunk"
@@ -496,15 +460,14 @@ finished=$now
 
 if [ $verbose = 1 ] && [ -n "$init_at" ]; then
 	info "timings: /init started $(seconds $((init_at - started))) s after QEMU," \
-		"the program ran $(seconds $(( ${end_at:-$finished} - init_at))) s," \
-		"total $(seconds $((finished - started))) s${qemu_rss_kb:+, QEMU peak RSS $((qemu_rss_kb / 1024)) MiB}"
+		"the programs ran $(seconds $(( ${end_at:-$finished} - init_at))) s," \
+		"total $(seconds $((finished - started))) s"
 fi
 if [ -n "$oops" ] && [ -z "$panic" ]; then
 	error "the guest kernel reported an error: $oops
     (a bug in the kernel, which may have stopped the program; run again with
     --verbose to see all of it)"
 fi
-
 if [ -n "$panic" ]; then
 	show_tail
 	die $EXIT_PANIC "the guest kernel panicked: $panic
@@ -526,40 +489,58 @@ if [ -z "$init_at" ]; then
 	fi
 	die $EXIT_LOST "the machine stopped before /init started (kernel $kernel_name); run again with --verbose to see why"
 fi
-if [ -z "$final" ]; then
+if [ $done_seen = 0 ]; then
 	show_tail
 	if [ $timed_out = 1 ]; then
-		die $EXIT_LOST "the machine stopped answering: no end of the program reported within
-    --timeout ($timeout_s s) plus $FILES_GRACE_S s; it was stopped."
+		die $EXIT_LOST "the machine stopped answering: its end was not reported within
+    the programs' time limits ($nprogs x --timeout $timeout_s s) plus $FILES_GRACE_S s; it was stopped."
 	fi
 	[ -s "$work/qemu.err" ] && sed 's/^/    /' "$work/qemu.err" >&2
-	die $EXIT_LOST "the machine stopped before the program's end was reported
+	die $EXIT_LOST "the machine stopped before its end was reported
     (QEMU exit status $qemu_status); run again with --verbose to see why"
 fi
-[ $timed_out = 1 ] && info "the machine did not power off after the program ended; it was stopped"
-[ $file_bad = 0 ] || info "some files did not come back whole (see above)"
+[ $timed_out = 1 ] && info "the machine did not power off after the programs ended; it was stopped"
 
-name=$(basename "$program")
+# The files: one tar archive, whole or not at all.
+if [ -n "$files_none" ]; then
+	die $EXIT_LOST "the machine could not send its files back: $files_none"
+fi
+size=$(stat -c %s "$work/files.tar" 2>/dev/null || echo 0)
+if [ "$size" != "$files_bytes" ]; then
+	die $EXIT_LOST "the machine's files did not come back whole ($size of ${files_bytes:-?} bytes)"
+fi
+tar -x -f "$work/files.tar" -C "$out" --no-same-owner ||
+	die $EXIT_LOST "the machine's files could not be unpacked into $out"
+
+# How each run ended.
+code_of() { # status line -> exit status, with a message for the user
+	case $1 in
+	"exit "*) echo "${1#exit }" ;;
+	"signal "*) set -- ${1#signal }; echo $((EXIT_SIGNAL_BASE + $1)) ;;
+	"timeout "*) echo $EXIT_TIMEOUT ;;
+	"not-started ENOENT"*) echo $EXIT_NOT_FOUND ;;
+	"not-started"*) echo $EXIT_CANNOT_EXEC ;;
+	*) echo $EXIT_LOST ;;
+	esac
+}
+if [ -n "$batch" ]; then
+	for name in "${names[@]}"; do
+		[ -n "${status_of[$name]:-}" ] ||
+			die $EXIT_LOST "the machine did not report how run $name ended"
+		echo "${status_of[$name]}" > "$out/$name/status"
+	done
+	exit 0
+fi
+name=${names[0]}
+final=${status_of[$name]:-}
+[ -n "$final" ] || die $EXIT_LOST "the machine did not report how $name ended"
 case $final in
-"exit "*)
-	exit "${final#exit }"
-	;;
 "signal "*)
 	set -- ${final#signal }
-	error "$name was killed by signal $1 ($2)"
-	exit $((EXIT_SIGNAL_BASE + $1))
-	;;
+	error "$name was killed by signal $1 ($2)" ;;
 "timeout "*)
-	error "$name did not finish within $timeout_s s and was stopped; give it more time with --timeout S"
-	exit $EXIT_TIMEOUT
-	;;
-"not-started ENOENT"*)
-	exit $EXIT_NOT_FOUND
-	;;
-"not-started"*)
-	exit $EXIT_CANNOT_EXEC
-	;;
-*)
-	die $EXIT_LOST "the machine reported an end this script does not know: $final"
-	;;
+	error "$name did not finish within $timeout_s s and was stopped; give it more time with --timeout S" ;;
+"exit "*|"not-started"*) ;;
+*) die $EXIT_LOST "the machine reported an end this script does not know: $final" ;;
 esac
+exit "$(code_of "$final")"

@@ -128,10 +128,20 @@ expect "a last line without newline is kept" 0 '^no newline at the end$' -- \
 head -c 100000 /dev/urandom >"$work/data.bin"
 rm -rf "$work/files"
 expect "a binary file goes in (--file) and comes back (/out)" 0 \
-	"received .*/copy.bin \(100000 bytes\)" -- \
+	"booted in" -- \
 	"${run[@]}" --kernel "$k" --verbose --file "$work/data.bin:/data/in.bin" \
 	--out "$work/files" -- "$bin/testprog" copy /data/in.bin copy.bin
 pass_if "the file that came back is identical" cmp -s "$work/data.bin" "$work/files/copy.bin"
+# Several programs in one boot: each its own directory, output and status.
+printf 'first\t%s\texit\t5\nsecond\t%s\targs\ta b\nthird\t%s\tsegv\n' \
+	"$bin/testprog" "$bin/testprog" "$bin/testprog" >"$work/batch"
+rm -rf "$work/batch-out"
+expect "--batch: one boot runs every program" 0 "running 3 programs" -- \
+	"${run[@]}" --kernel "$k" --batch "$work/batch" --out "$work/batch-out"
+pass_if "--batch: each run's status comes back (exit 5, exit 0, signal 11)" \
+	test "$(cat "$work/batch-out/first/status" "$work/batch-out/second/status" \
+		"$work/batch-out/third/status" 2>/dev/null | paste -sd,)" = "exit 5,exit 0,signal 11 SIGSEGV"
+pass_if "--batch: each run's output comes back" grep -qx '<a b>' "$work/batch-out/second/output.txt"
 expect "a program killed by a signal: 128+11" 139 'killed by signal 11 \(SIGSEGV\)' -- \
 	"${run[@]}" --kernel "$k" -- "$bin/testprog" segv
 expect "a program over its time limit is stopped: 124" 124 'did not finish within 3 s' -- \

@@ -20,6 +20,7 @@ packages() {
 	# Host compiler and tools, and the libraries of the core and the grader.
 	echo gcc make binutils libc6-dev pkg-config
 	echo libcunit1-dev      # the grading harness is built on CUnit
+	echo libjansson-dev     # ... and writes results.json with Jansson
 	echo libcapstone-dev    # disassembles the instruction at the guest's PC
 	echo pandoc             # make docs: the lessons as a website
 	echo jq                 # reads and checks results.json in the kit's self-tests
@@ -32,6 +33,7 @@ packages() {
 		# arm64 machine to run them in (common/emu-arm64/; it has no
 		# network card, so QEMU's option ROMs in ipxe-qemu are not needed).
 		echo gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+		echo libarchive-tools   # bsdtar: writes the machine's initramfs (cpio newc)
 	fi
 }
 

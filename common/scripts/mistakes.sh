@@ -12,7 +12,7 @@
 # lesson (make MUTANTS="LESSON/N ..."), built from OUT/mutant/N/LESSON/src/,
 # so this script has no compiler or linker command of its own. All
 # mutants are built by one make; on another architecture (KIT_RUNNER) all
-# their checks run in one boot of the emulated machine (runner.sh).
+# their checks run in one boot of its emulated machine (run.sh --batch).
 set -uo pipefail
 out=$1 arch=$2 summary=$3
 shift 3
@@ -96,12 +96,37 @@ make -s -k --no-print-directory -j"$(nproc)" ARCH="$arch" OUT="$out" MUTANTS="${
 	"${grades[@]}" > "$out/mutant/build.log" 2>&1
 
 # ---- 3. each mutant's named checks, which must not pass ----------------
-# KIT_RUNNER: for another architecture, run inside its emulated machine.
-runner=()
+# Here: two at a time (each check runs its guest on KVM). For another
+# architecture (KIT_RUNNER), all of them in one boot of its emulated
+# machine, each with its output in its own directory.
+log_of() { echo "$(dirname "${grades[$1]}")/grade.txt"; }
 if [ -n "${KIT_RUNNER:-}" ]; then
 	read -ra runner <<< "$KIT_RUNNER"
-	runner+=(--)
+	batch=$out/mutant/batch.txt
+	: > "$batch"
+	for i in "${!ids[@]}"; do
+		[ -x "${grades[$i]}" ] &&
+			printf 'm%s\t%s\t--only\t%s\n' "$i" "${grades[$i]}" "${catches[$i]}" >> "$batch"
+	done
+	rm -rf "$out/mutant/runs"
+	if [ -s "$batch" ]; then
+		(unset KIT_FAIL_ON_SKIP; "${runner[@]}" --quiet --batch "$batch" --out "$out/mutant/runs") ||
+			echo "  the emulated machine did not run the mutants (its message is above)"
+	fi
+	for i in "${!ids[@]}"; do
+		cp "$out/mutant/runs/m$i/output.txt" "$(log_of "$i")" 2>/dev/null ||
+			echo "(no output came back from the emulated machine)" > "$(log_of "$i")"
+	done
+else
+	for i in "${!ids[@]}"; do
+		[ -x "${grades[$i]}" ] || continue
+		(unset KIT_FAIL_ON_SKIP; "${grades[$i]}" --only "${catches[$i]}") > "$(log_of "$i")" 2>&1 &
+		# At most as many at once as there are processors.
+		while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n; done
+	done
+	wait
 fi
+
 current=
 for i in "${!ids[@]}"; do
 	id=${ids[$i]} what=${whats[$i]} caught=${catches[$i]} lesson=${lessons_of[$i]}
@@ -115,8 +140,7 @@ for i in "${!ids[@]}"; do
 		holes=$((holes + 1))
 		continue
 	fi
-	log=$(dirname "$grade")/grade.txt
-	(unset KIT_FAIL_ON_SKIP; "${runner[@]}" "$grade" --only "$caught") > "$log" 2>&1
+	log=$(log_of "$i")
 	missed=() nskip=0
 	IFS=, read -ra checks <<< "$caught"
 	for check in "${checks[@]}"; do

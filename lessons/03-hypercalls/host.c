@@ -54,6 +54,7 @@ int hc_on_exit(struct vcpu *cpu, void *ctx)
 	if (host->ncalls < HC_LOG_MAX) {
 		host->log[host->ncalls].call = call;
 		host->log[host->ncalls].result = result;
+		host->log[host->ncalls].exit_reason = cpu->run->exit_reason;
 	}
 	host->ncalls++;
 	if (host->trace) {

@@ -39,6 +39,7 @@ struct hc_host {
 	struct {
 		struct hc_call call;
 		int64_t result;
+		uint32_t exit_reason; /* the exit that brought it (KVM_EXIT_IO, ...) */
 	} log[HC_LOG_MAX];
 };
 

@@ -17,6 +17,10 @@
  * 03's hypercalls (common/abi/hypercall_abi.h), every run has a watchdog,
  * and a guest that goes wrong gets a diagnosis.
  *
+ * With --json FILE it also writes what happened as JSON, for programs
+ * (the kit's own tests read it with jq): how the run ended, the exits, and
+ * every hypercall with its arguments, result and exit.
+ *
  * Exit status: the guest's KIT_HC_EXIT code if it is 0-63, or 0 if the
  * guest halted; kvmrun's own are above that, so the two never mix:
  * 64 usage error, 65 a guest exit code outside 0-63, 66 the image cannot
@@ -30,6 +34,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+
+#include <jansson.h>
 
 #include "kit.h"
 #include "arch/arch.h"
@@ -74,6 +80,7 @@ static const struct flat_layout *flat_layout(void)
 
 struct options {
 	const char *image;
+	const char *json;
 	bool trace;
 	bool sync_regs;
 	bool quiet;
@@ -100,6 +107,8 @@ static void usage(FILE *out)
 		"                    KVM_GET/SET_REGS, not KVM_CAP_SYNC_REGS; arm64, no SMCCC\n"
 		"                    filter (the guest's hvc falls back to the MMIO doorbell)\n"
 		"  --quiet           no summary line at the end\n"
+		"  --json FILE       also write what happened (the end, the exits, each\n"
+		"                    hypercall) as JSON to FILE\n"
 		"  --help\n"
 		"exit status: the guest's KIT_HC_EXIT code (0-63), or 0 if it halted; 64 usage\n"
 		"error; 65 guest code outside 0-63; 66 image not loadable; 70 the guest\n"
@@ -117,6 +126,7 @@ static bool parse(int argc, char **argv, struct options *o)
 		{ "trace", no_argument, NULL, 'T' },
 		{ "no-sync-regs", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -160,6 +170,7 @@ static bool parse(int argc, char **argv, struct options *o)
 		case 'T': o->trace = true; break;
 		case 'S': o->sync_regs = false; break;
 		case 'q': o->quiet = true; break;
+		case 'j': o->json = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return false;
 		}
@@ -212,6 +223,57 @@ static uint8_t *read_image(const char *path, size_t *size)
 	return buf;
 }
 
+/* A 64-bit value as a JSON string "0x...": JSON numbers are doubles to
+ * most readers, which would round values above 2^53. */
+static json_t *json_hex(uint64_t v)
+{
+	char text[2 + 16 + 1];
+
+	snprintf(text, sizeof(text), "0x%llx", (unsigned long long)v);
+	return json_string(text);
+}
+
+/* --json: the run as JSON. `host` and `exits` are NULL/0 when the guest
+ * never ran. Returns false (with a message) if FILE cannot be written. */
+static bool write_json(const struct options *o, const char *format, const char *end,
+		       int status, const struct hc_host *host, unsigned long exits,
+		       const char *error)
+{
+	json_t *root = json_object(), *calls = json_array();
+	unsigned i;
+	bool ok;
+
+	json_object_set_new(root, "image", json_string(o->image));
+	json_object_set_new(root, "format", format ? json_string(format) : json_null());
+	json_object_set_new(root, "end", json_string(end));
+	json_object_set_new(root, "status", json_integer(status));
+	json_object_set_new(root, "exits", json_integer((json_int_t)exits));
+	json_object_set_new(root, "exit_code", host && host->exited ?
+			    json_integer(host->exit_code) : json_null());
+	json_object_set_new(root, "error", error ? json_string(error) : json_null());
+	for (i = 0; host && i < host->ncalls && i < HC_LOG_MAX; i++) {
+		const struct hc_call *c = &host->log[i].call;
+		json_t *call = json_object(), *args = json_array();
+		unsigned a;
+
+		for (a = 0; a < 5; a++)
+			json_array_append_new(args, json_hex(c->args[a]));
+		json_object_set_new(call, "nr", json_hex(c->nr));
+		json_object_set_new(call, "name", json_string(hc_name(c->nr)));
+		json_object_set_new(call, "args", args);
+		json_object_set_new(call, "result", json_hex((uint64_t)host->log[i].result));
+		json_object_set_new(call, "exit", json_string(kvm_exit_name(host->log[i].exit_reason)));
+		json_array_append_new(calls, call);
+	}
+	json_object_set_new(root, "hypercalls", calls);
+	json_object_set_new(root, "hypercalls_total", json_integer(host ? host->ncalls : 0));
+	ok = json_dump_file(root, o->json, JSON_INDENT(2) | JSON_SORT_KEYS) == 0;
+	if (!ok)
+		fprintf(stderr, "kvmrun: cannot write %s\n", o->json);
+	json_decref(root);
+	return ok;
+}
+
 /* A flat binary: lesson 01's set-up, with more RAM. */
 static int boot_flat(struct vm *vm, struct vcpu *cpu, const uint8_t *image, size_t size,
 		     uint64_t load)
@@ -242,14 +304,19 @@ int main(int argc, char **argv)
 	struct run_loop loop = { 0 };
 	uint8_t *image;
 	size_t size;
+	const char *end;
 	bool elf;
 	int ret, status;
 
 	if (!parse(argc, argv, &o))
 		return STATUS_USAGE;
 	image = read_image(o.image, &size);
-	if (!image)
+	if (!image) {
+		if (o.json)
+			write_json(&o, NULL, "not-loadable", STATUS_NOT_LOADABLE, NULL, 0,
+				   "the image cannot be read");
 		return STATUS_NOT_LOADABLE;
+	}
 
 	elf = size >= 4 && memcmp(image, "\177ELF", 4) == 0;
 	ret = elf ? lm_boot(&vm, &cpu, image, size) : boot_flat(&vm, &cpu, image, size, o.load);
@@ -257,6 +324,9 @@ int main(int argc, char **argv)
 	if (ret < 0) {
 		fprintf(stderr, "kvmrun: cannot start %s (%s): %s\n", o.image,
 			elf ? "ELF64" : flat_layout()->mode, kit_last_error());
+		if (o.json)
+			write_json(&o, elf ? "elf" : "flat", "not-loadable", STATUS_NOT_LOADABLE,
+				   NULL, 0, kit_last_error());
 		return STATUS_NOT_LOADABLE;
 	}
 	if (o.trace)
@@ -280,6 +350,7 @@ int main(int argc, char **argv)
 
 	ret = vcpu_run_loop(&cpu, &loop);
 	fflush(stdout);
+	end = ret == 0 ? (host.exited ? "exit" : "halt") : ret == -ETIMEDOUT ? "timeout" : "failed";
 	if (ret == 0 && host.exited) {
 		status = (int)host.exit_code;
 		if (host.exit_code < 0 || host.exit_code > 63) {
@@ -299,6 +370,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kvmrun: %s\n", kit_last_error());
 		vcpu_diagnose(&cpu, kit_last_error(), stderr);
 	}
+	if (o.json && !write_json(&o, elf ? "elf" : "flat", end, status, &host, loop.exits,
+				  ret < 0 ? kit_last_error() : NULL) && status == 0)
+		status = STATUS_FAILED;
 	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
 	return status;
