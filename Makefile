@@ -67,7 +67,7 @@ CORE_SRCS := common/error.c common/mem.c common/vm.c common/watchdog.c common/di
 CORE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(CORE_SRCS))
 LIBKIT := $(OUT)/libkit.a
 
-GRADE_SRCS := common/grade/grade.c common/grade/inject.c
+GRADE_SRCS := common/grade/grade.c common/grade/run.c common/grade/expect.c common/grade/report.c common/grade/results.c common/grade/inject.c
 GRADE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(GRADE_SRCS))
 LIBGRADE := $(OUT)/libgrade.a
 # Grading programs see every ioctl and the page size first (inject.c).

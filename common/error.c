@@ -81,11 +81,17 @@ void kit_clear_error(void)
 	last_error[0] = '\0';
 }
 
+void (*kit_todo_observer)(const char *lesson, const char *section, const char *what);
+
 int kit_todo(const char *lesson, const char *section, const char *what)
 {
-	return kit_error(-ENOSYS,
-			 "TODO: %s is not written yet; see lessons/%s/README.md, section \"%s\"",
-			 what, lesson, section);
+	int ret = kit_error(-ENOSYS,
+			    "TODO: %s is not written yet; see lessons/%s/README.md, section \"%s\"",
+			    what, lesson, section);
+
+	if (kit_todo_observer)
+		kit_todo_observer(lesson, section, what);
+	return ret;
 }
 
 const char *kit_errno_name(int err)

@@ -24,8 +24,9 @@
  *   --json FILE          also write Gradescope's results.json
  *   --summary FILE       append a one-line summary (used by `make check`)
  *   --expect-zero        grade the untouched starter code: every graded
- *                        test must FAIL there (a check that passes on the
- *                        starter cannot fail, and is reported as a defect)
+ *                        test must FAIL there, having reached a TODO
+ *                        (kit_todo()); a check that passes on the starter
+ *                        cannot fail, and is reported as a defect
  *   --only NAME[,NAME]   run only these tests;  --list  list the tests
  *   --verbose            show every test's output, not only failures'
  *   --label TEXT         what is being graded (shown in the header)

@@ -59,19 +59,19 @@ while IFS=$'\t' read -r name passed failed skipped score maxscore; do
 done < "$summary"
 printf '%-28s %3s/%-3s\n' total "$total" "$max"
 
-# One results.json: each lesson's JSON has one test object per line.
-{
-	echo '{'
-	echo '  "tests": ['
-	for lesson in "$@"; do
-		[ -f "$dir/$lesson.json" ] || continue
-		grep '^    {"name"' "$dir/$lesson.json" | sed 's/,$//'
-	done | sed '$!s/$/,/'
-	echo '  ],'
-	echo "  \"score\": $total,"
-	echo "  \"max_score\": $max"
-	echo '}'
-} > "$results"
+# One results.json: every lesson's tests in order, and the total score
+# from the summaries (as in the table above).
+jsons=()
+for lesson in "$@"; do
+	[ -f "$dir/$lesson.json" ] && jsons+=("$dir/$lesson.json")
+done
+# (No lesson's JSON: jq must not wait for one on stdin.)
+if ! jq -n --argjson score "$total" --argjson max_score "$max" \
+	'{tests: [inputs | (.tests // [])[]], score: $score, max_score: $max_score}' \
+	"${jsons[@]}" < /dev/null > "$results"; then
+	echo "grade-all: could not merge ${jsons[*]} into $results" >&2
+	status=1
+fi
 echo "results: $results"
 awk -F'\t' '{p+=$2; f+=$3; s+=$4} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' "$summary"
 exit $status
