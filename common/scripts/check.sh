@@ -14,22 +14,30 @@
 #   6. kvmrun, the guest runner, on guests that work and guests that do not;
 #   7. the solutions' checks and kvmrun built with ASan and UBSan;
 #   8. on an x86_64 host, the arm64 lessons in the emulated arm64 machine
-#      (solutions, starters, mistakes; 4 KiB and 16 KiB pages, Linux 6.1);
+#      (solutions, starters, mistakes; 4 KiB and 16 KiB pages, Linux 6.1),
+#      one boot per kernel for all of its programs;
 #   9. the documentation site, and every TODO's section in its lesson text;
 #  10. compile_commands.json (make compdb): every entry compiles.
-# Each step adds a line to a summary; the last line is the total.
+#
+# Stage 8 runs in the background from the start (the emulator), beside the
+# others. Each stage writes its results as rows of a TSV file of its own;
+# the kit's assertions read programs' JSON (jq) and TSV, and the human
+# reports only where the report itself is what is checked. The summary
+# shows each stage's rows and time; its last line is the total.
 set -uo pipefail
 out=$1 build=$2 arch=$3
 shift 3
 lessons=("$@")
 
-summary=$build/check/summary.tsv
 logs=$build/check
 mkdir -p "$logs"
-: > "$summary"
+rm -f "$logs"/stage-*
+t_start=${EPOCHREALTIME/[.,]/}
 
-# A step that is not a grading program records its own result here. As in
-# the grader, KIT_FAIL_ON_SKIP=1 turns what was skipped into failures.
+# ---- the self-test vocabulary ---------------------------------------------
+# A step that is not a grading program records its own result in the
+# stage's TSV ($summary). As in the grader, KIT_FAIL_ON_SKIP=1 turns what
+# was skipped into failures.
 record() { # name passed failed skipped
 	local failed=$3 skipped=$4
 	if [ "${KIT_FAIL_ON_SKIP:-0}" = 1 ]; then
@@ -37,24 +45,17 @@ record() { # name passed failed skipped
 	fi
 	printf '%s\t%s\t%s\t%s\t0\t0\n' "$1" "$2" "$failed" "$skipped" >> "$summary"
 }
-
-# Self-test assertions: count them, say what failed.
 st_pass=0 st_fail=0 st_skip=0
+held() { st_pass=$((st_pass + 1)); }
+broke() { st_fail=$((st_fail + 1)); echo "  SELF-TEST FAILED: $*"; }
 expect_line() { # file regex what
-	if grep -Eq -- "$2" "$1"; then
-		st_pass=$((st_pass + 1))
-	else
-		st_fail=$((st_fail + 1))
-		echo "  SELF-TEST FAILED: $3 (no line matching /$2/ in $1)"
-	fi
+	if grep -Eq -- "$2" "$1"; then held; else broke "$3 (no line matching /$2/ in $1)"; fi
 }
 expect_json() { # file jq-filter what (the filter must yield true)
-	if jq -e "$2" "$1" >/dev/null 2>&1; then
-		st_pass=$((st_pass + 1))
-	else
-		st_fail=$((st_fail + 1))
-		echo "  SELF-TEST FAILED: $3 (jq '$2' on $1 is not true)"
-	fi
+	if jq -e "$2" "$1" >/dev/null 2>&1; then held; else broke "$3 (jq '$2' on $1 is not true)"; fi
+}
+expect_status() { # actual expected what
+	if [ "$1" = "$2" ]; then held; else broke "$3 (exit status $1, expected $2)"; fi
 }
 # A case that cannot run here is reported with its reason and counted as
 # skipped (a failure when KIT_FAIL_ON_SKIP=1), never lost in silence.
@@ -62,316 +63,360 @@ skip_case() { # assertions reason
 	st_skip=$((st_skip + $1))
 	echo "  SKIP ($1 assertions): $2"
 }
-expect_status() { # actual expected what
-	if [ "$1" = "$2" ]; then
-		st_pass=$((st_pass + 1))
+begin_checks() { st_pass=0 st_fail=0 st_skip=0; }
+end_checks() { # name
+	local skipped=
+	[ "$st_skip" = 0 ] || skipped=", $st_skip skipped"
+	echo "  $1: $st_pass assertions held, $st_fail failed$skipped"
+	record "$1" "$st_pass" "$st_fail" "$st_skip"
+}
+
+# ---- stages ---------------------------------------------------------------
+# stage N TITLE FUNCTION: run FUNCTION with its rows in stage-N.tsv and its
+# output in stage-N.out (and on the terminal when run in the foreground).
+stage() {
+	local n=$1 title=$2 fn=$3 t0
+	t0=${EPOCHREALTIME/[.,]/}
+	summary=$logs/stage-$n.tsv
+	: > "$summary"
+	echo "$title" > "$logs/stage-$n.title"
+	{
+		echo "##### $n. $title"
+		"$fn"
+		echo
+	} > "$logs/stage-$n.out" 2>&1
+	echo $(( (${EPOCHREALTIME/[.,]/} - t0) / 1000 )) > "$logs/stage-$n.time"
+}
+
+stage_core() {
+	"$out/tests/core-tests" --label "core unit tests" --summary "$summary"
+	CC=${CC:-gcc} bash common/scripts/layers.sh "$out" > "$logs/layers.txt" 2>&1
+	cat "$logs/layers.txt"
+	local counts
+	counts=$(tail -n 1 "$logs/layers.txt")
+	if [[ $counts =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		record "the core is a layer (includes, calls, sources)" "${BASH_REMATCH[1]}" \
+			"${BASH_REMATCH[2]}" 0
 	else
-		st_fail=$((st_fail + 1))
-		echo "  SELF-TEST FAILED: $3 (exit status $1, expected $2)"
+		record "the core is a layer (layers.sh did not finish)" 0 1 0
 	fi
 }
 
-echo "##### 1. core unit tests, and the core is a layer"
-"$out/tests/core-tests" --label "core unit tests" --summary "$summary"
-CC=${CC:-gcc} bash common/scripts/layers.sh "$out" > "$logs/layers.txt" 2>&1
-cat "$logs/layers.txt"
-layers=$(tail -n 1 "$logs/layers.txt")
-[[ $layers =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]] || layers="0 passed, 1 failed"
-[[ $layers =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]
-record "the core is a layer (includes, calls, sources)" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" 0
-echo
+stage_harness() {
+	local log=$logs/harness-demo.txt json=$logs/harness-demo.json log2
+	begin_checks
+	(unset KIT_FAIL_ON_SKIP; "$out/tests/harness-demo" --json "$json") > "$log" 2>&1
+	expect_status $? 1 "the demo suite has failures, so its exit status is 1"
+	# The report itself is what is checked here: its lines are the product.
+	expect_line "$log" '^  PASS +1/1 +passes:' "a passing test is PASS"
+	expect_line "$log" '^  FAIL +0/1 +fails:' "a failing test is FAIL"
+	expect_line "$log" 'the answer: expected 0x2a \(42\), got 0x29 \(41\)' "expected vs actual is shown"
+	expect_line "$log" 'hint: this hint is shown under a failure' "the hint is shown"
+	expect_line "$log" '^  CRASH +0/1 +segfaults:' "a segfault is CRASH"
+	expect_line "$log" 'killed by signal 11 \(SIGSEGV' "the signal is named"
+	expect_line "$log" '\| about to dereference NULL' "a crashed test's output is kept"
+	expect_line "$log" '^  TIMEOUT +0/1 +loops:' "an endless loop is TIMEOUT"
+	expect_line "$log" '^  FAIL +0/1 +exits:.*' "exit(0) inside a test is not a pass"
+	expect_line "$log" 'ended early with exit status 0' "an early exit is explained"
+	expect_line "$log" '^  SKIP +0/1 +skips:' "a skip is SKIP"
+	expect_line "$log" '^  PASS +1/1 +passes_last:' "tests after a crash and a hang still run"
+	expect_line "$log" '^score harness-demo: 2/7$' "the score line"
+	expect_line "$log" '^2 passed, 4 failed, 1 skipped$' "the closing line"
+	expect_json "$json" '.score == 2' "results.json has the score"
+	expect_json "$json" '(.tests | length) == 7 and all(.tests[]; has("name") and has("score") and has("max_score") and has("status") and has("output"))' \
+		"results.json is valid JSON in Gradescope's schema"
+	expect_json "$json" '.tests | any(.name == "segfaults: a test that dereferences NULL" and .score == 0 and .max_score == 1 and .status == "failed")' \
+		"results.json has each test"
+	log2=$logs/harness-demo-strict.txt
+	KIT_FAIL_ON_SKIP=1 "$out/tests/harness-demo" > "$log2" 2>&1
+	expect_status $? 1 "strict run exit status"
+	expect_line "$log2" '^2 passed, 5 failed, 0 skipped$' "KIT_FAIL_ON_SKIP=1 turns the skip into a failure"
+	sed -n '/^  \(PASS\|FAIL\|CRASH\|TIMEOUT\|SKIP\)/p' "$log"
+	end_checks "harness self-test"
+}
 
-echo "##### 2. the grading harness isolates each test"
-log=$logs/harness-demo.txt
-(unset KIT_FAIL_ON_SKIP; "$out/tests/harness-demo" --json "$logs/harness-demo.json") > "$log" 2>&1
-expect_status $? 1 "the demo suite has failures, so its exit status is 1"
-expect_line "$log" '^  PASS +1/1 +passes:' "a passing test is PASS"
-expect_line "$log" '^  FAIL +0/1 +fails:' "a failing test is FAIL"
-expect_line "$log" 'the answer: expected 0x2a \(42\), got 0x29 \(41\)' "expected vs actual is shown"
-expect_line "$log" 'hint: this hint is shown under a failure' "the hint is shown"
-expect_line "$log" '^  CRASH +0/1 +segfaults:' "a segfault is CRASH"
-expect_line "$log" 'killed by signal 11 \(SIGSEGV' "the signal is named"
-expect_line "$log" '\| about to dereference NULL' "a crashed test's output is kept"
-expect_line "$log" '^  TIMEOUT +0/1 +loops:' "an endless loop is TIMEOUT"
-expect_line "$log" '^  FAIL +0/1 +exits:.*' "exit(0) inside a test is not a pass"
-expect_line "$log" 'ended early with exit status 0' "an early exit is explained"
-expect_line "$log" '^  SKIP +0/1 +skips:' "a skip is SKIP"
-expect_line "$log" '^  PASS +1/1 +passes_last:' "tests after a crash and a hang still run"
-expect_line "$log" '^score harness-demo: 2/7$' "the score line"
-expect_line "$log" '^2 passed, 4 failed, 1 skipped$' "the closing line"
-expect_json "$logs/harness-demo.json" '.score == 2' "results.json has the score"
-expect_json "$logs/harness-demo.json" '(.tests | length) == 7 and all(.tests[]; has("name") and has("score") and has("max_score") and has("status") and has("output"))' \
-	"results.json is valid JSON in Gradescope's schema"
-expect_json "$logs/harness-demo.json" '.tests | any(.name == "segfaults: a test that dereferences NULL" and .score == 0 and .max_score == 1 and .status == "failed")' \
-	"results.json has each test"
-log2=$logs/harness-demo-strict.txt
-KIT_FAIL_ON_SKIP=1 "$out/tests/harness-demo" > "$log2" 2>&1
-expect_status $? 1 "strict run exit status"
-expect_line "$log2" '^2 passed, 5 failed, 0 skipped$' "KIT_FAIL_ON_SKIP=1 turns the skip into a failure"
-sed -n '/^  \(PASS\|FAIL\|CRASH\|TIMEOUT\|SKIP\)/p' "$log"
-echo "  harness self-test: $st_pass assertions held, $st_fail failed"
-record "harness self-test" "$st_pass" "$st_fail" 0
-echo
+stage_skips() {
+	local grade=$out/solution/${lessons[0]}/grade ntests log why err
+	begin_checks
+	ntests=$("$grade" --list | wc -l)
+	log=$logs/skip-nodevice.txt
+	(unset KIT_FAIL_ON_SKIP; KIT_KVM_DEVICE=/nonexistent/kvm "$grade") > "$log" 2>&1
+	expect_status $? 0 "skips alone do not fail a run"
+	expect_line "$log" "^0 passed, 0 failed, $ntests skipped\$" "every KVM check skips without a device"
+	expect_line "$log" 'needs /dev/kvm: cannot open /nonexistent/kvm: ENOENT. KVM is not available' \
+		"the skip says why and what to check"
+	KIT_FAIL_ON_SKIP=1 KIT_KVM_DEVICE=/nonexistent/kvm "$grade" > "$logs/skip-nodevice-strict.txt" 2>&1
+	expect_status $? 1 "with KIT_FAIL_ON_SKIP=1 the run fails"
+	expect_line "$logs/skip-nodevice-strict.txt" "^0 passed, $ntests failed, 0 skipped\$" \
+		"with KIT_FAIL_ON_SKIP=1 every skip is a failure"
+	# A user outside the kvm group: the real permission error, when we can
+	# become such a user (root with setpriv, and a device nobody can open).
+	why=
+	if [ "$(id -u)" != 0 ]; then
+		why="not running as root, so it cannot become a user outside the kvm group (run make check as root to include it)"
+	elif ! command -v setpriv >/dev/null; then
+		why="setpriv is missing (package util-linux: make deps)"
+	elif [ ! -e /dev/kvm ]; then
+		why="there is no /dev/kvm whose permission could be refused"
+	elif setpriv --reuid=65534 --regid=65534 --clear-groups test -r /dev/kvm -a -w /dev/kvm; then
+		why="/dev/kvm is open to every user here ($(stat -c %A /dev/kvm)), so no user is refused"
+	fi
+	if [ -z "$why" ]; then
+		log=$logs/skip-noperm.txt
+		(unset KIT_FAIL_ON_SKIP; setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$grade") > "$log" 2>&1
+		expect_status $? 0 "as a user outside the kvm group, skips do not fail"
+		expect_line "$log" "^0 passed, 0 failed, $ntests skipped\$" "as nobody, every KVM check skips"
+		expect_line "$log" 'EACCES \(permission denied\). Add your user to the group' \
+			"the permission skip gives the kvm-group fix"
+		KIT_FAIL_ON_SKIP=1 setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$grade" > "$logs/skip-noperm-strict.txt" 2>&1
+		expect_status $? 1 "as nobody with KIT_FAIL_ON_SKIP=1 the run fails"
+		echo "  (also checked as user nobody, outside the kvm group)"
+	else
+		skip_case 4 "the user-outside-the-kvm-group case: $why"
+	fi
+	# The device hidden in a mount namespace (an empty /dev), as in some
+	# containers. unshare -m makes every mount private first, which needs
+	# "/" to be a mount point (in a plain chroot it is not).
+	why=
+	if [ "$(id -u)" != 0 ]; then
+		why="not running as root, so it cannot make a mount namespace"
+	elif ! command -v unshare >/dev/null; then
+		why="unshare is missing (package util-linux: make deps)"
+	elif ! err=$(unshare -m true 2>&1); then
+		why="unshare -m fails here: ${err:-no message} (in a chroot, bind-mount its root onto itself first)"
+	fi
+	if [ -z "$why" ]; then
+		log=$logs/skip-hidden.txt
+		(unset KIT_FAIL_ON_SKIP; unshare -m sh -c 'mount -t tmpfs none /dev && exec "$0"' \
+			"$grade") > "$log" 2>&1
+		expect_status $? 0 "with /dev/kvm hidden, skips do not fail"
+		expect_line "$log" "^0 passed, 0 failed, $ntests skipped\$" "with /dev/kvm hidden, every KVM check skips"
+		expect_line "$log" 'cannot open /dev/kvm: ENOENT. KVM is not available' \
+			"the hidden-device skip says why"
+		echo "  (also checked with /dev/kvm hidden in a mount namespace)"
+	else
+		skip_case 3 "the /dev/kvm-hidden-in-a-mount-namespace case: $why"
+	fi
+	end_checks "honest skips"
+}
 
-echo "##### 3. honest skips when /dev/kvm cannot be opened"
-st_pass=0 st_fail=0 st_skip=0
-first=${lessons[0]}
-grade=$out/solution/$first/grade
-ntests=$("$grade" --list | wc -l)
-log=$logs/skip-nodevice.txt
-(unset KIT_FAIL_ON_SKIP; KIT_KVM_DEVICE=/nonexistent/kvm "$grade") > "$log" 2>&1
-expect_status $? 0 "skips alone do not fail a run"
-expect_line "$log" "^0 passed, 0 failed, $ntests skipped\$" "every KVM check skips without a device"
-expect_line "$log" 'needs /dev/kvm: cannot open /nonexistent/kvm: ENOENT. KVM is not available' \
-	"the skip says why and what to check"
-log=$logs/skip-nodevice-strict.txt
-KIT_FAIL_ON_SKIP=1 KIT_KVM_DEVICE=/nonexistent/kvm "$grade" > "$log" 2>&1
-expect_status $? 1 "with KIT_FAIL_ON_SKIP=1 the run fails"
-expect_line "$log" "^0 passed, $ntests failed, 0 skipped\$" "with KIT_FAIL_ON_SKIP=1 every skip is a failure"
-# A user outside the kvm group: the real permission error, when we can
-# become such a user (root with setpriv, and a device nobody can open).
-noperm_why=
-if [ "$(id -u)" != 0 ]; then
-	noperm_why="not running as root, so it cannot become a user outside the kvm group (run make check as root to include it)"
-elif ! command -v setpriv >/dev/null; then
-	noperm_why="setpriv is missing (package util-linux: make deps)"
-elif [ ! -e /dev/kvm ]; then
-	noperm_why="there is no /dev/kvm whose permission could be refused"
-elif setpriv --reuid=65534 --regid=65534 --clear-groups test -r /dev/kvm -a -w /dev/kvm; then
-	noperm_why="/dev/kvm is open to every user here ($(stat -c %A /dev/kvm)), so no user is refused"
-fi
-if [ -z "$noperm_why" ]; then
-	log=$logs/skip-noperm.txt
-	(unset KIT_FAIL_ON_SKIP; setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$grade") > "$log" 2>&1
-	expect_status $? 0 "as a user outside the kvm group, skips do not fail"
-	expect_line "$log" "^0 passed, 0 failed, $ntests skipped\$" "as nobody, every KVM check skips"
-	expect_line "$log" 'EACCES \(permission denied\). Add your user to the group' \
-		"the permission skip gives the kvm-group fix"
-	KIT_FAIL_ON_SKIP=1 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$grade" > "$logs/skip-noperm-strict.txt" 2>&1
-	expect_status $? 1 "as nobody with KIT_FAIL_ON_SKIP=1 the run fails"
-	echo "  (also checked as user nobody, outside the kvm group)"
-else
-	skip_case 4 "the user-outside-the-kvm-group case: $noperm_why"
-fi
-# The device hidden in a mount namespace (an empty /dev), as in some
-# containers. unshare -m makes every mount private first, which needs "/"
-# to be a mount point (in a plain chroot it is not).
-hidden_why=
-if [ "$(id -u)" != 0 ]; then
-	hidden_why="not running as root, so it cannot make a mount namespace"
-elif ! command -v unshare >/dev/null; then
-	hidden_why="unshare is missing (package util-linux: make deps)"
-elif ! hidden_err=$(unshare -m true 2>&1); then
-	hidden_why="unshare -m fails here: ${hidden_err:-no message} (in a chroot, bind-mount its root onto itself first)"
-fi
-if [ -z "$hidden_why" ]; then
-	log=$logs/skip-hidden.txt
-	(unset KIT_FAIL_ON_SKIP; unshare -m sh -c 'mount -t tmpfs none /dev && exec "$0"' \
-		"$grade") > "$log" 2>&1
-	expect_status $? 0 "with /dev/kvm hidden, skips do not fail"
-	expect_line "$log" "^0 passed, 0 failed, $ntests skipped\$" "with /dev/kvm hidden, every KVM check skips"
-	expect_line "$log" 'cannot open /dev/kvm: ENOENT. KVM is not available' \
-		"the hidden-device skip says why"
-	echo "  (also checked with /dev/kvm hidden in a mount namespace)"
-else
-	skip_case 3 "the /dev/kvm-hidden-in-a-mount-namespace case: $hidden_why"
-fi
-sed -n '1,3p' "$log"
-echo "  skip self-test: $st_pass assertions held, $st_fail failed, $st_skip skipped"
-record "honest skips" "$st_pass" "$st_fail" "$st_skip"
-echo
+stage_lessons() {
+	local lesson
+	for lesson in "${lessons[@]}"; do
+		"$out/solution/$lesson/grade" --label "reference solution" --summary "$summary" \
+			--json "$logs/$lesson-solution.json" > "$logs/$lesson-solution.txt"
+		cat "$logs/$lesson-solution.txt"
+		echo
+		"$out/student/$lesson/grade" --label "untouched starter" --expect-zero \
+			--summary "$summary" > "$logs/$lesson-starter.txt"
+		tail -n 2 "$logs/$lesson-starter.txt"
+		echo
+	done
+}
 
-echo "##### 4. lessons: solutions score full marks, starters score zero"
-for lesson in "${lessons[@]}"; do
-	log=$logs/$lesson-solution.txt
-	"$out/solution/$lesson/grade" --label "reference solution" --summary "$summary" \
-		--json "$logs/$lesson-solution.json" | tee "$log"
-	echo
-	"$out/student/$lesson/grade" --label "untouched starter" --expect-zero \
-		--summary "$summary" | tee "$logs/$lesson-starter.txt"
-	echo
-done
+stage_mistakes() {
+	bash common/scripts/mistakes.sh "$out" "$arch" "$summary" "${lessons[@]}"
+}
 
-echo "##### 5. plausible mistakes are caught"
-bash common/scripts/mistakes.sh "$out" "$arch" "$summary" "${lessons[@]}"
-echo
+stage_kvmrun() {
+	local kvmrun=$out/kvmrun guests=$out/guest j=$logs/kvmrun.json log
+	begin_checks
+	log=$logs/kvmrun-hello.txt
+	"$kvmrun" --json "$j.hello" "$guests/01-first-run/hello.img" > "$log" 2>&1
+	expect_status $? 0 "a flat real-mode binary that halts: status 0"
+	expect_line "$log" '^Hello, KVM! This line came from a real-mode guest' "its serial output"
+	expect_json "$j.hello" '.end == "halt" and .exits == 71 and .format == "flat"' \
+		"it halted after 71 exits (one per byte, and the hlt)"
+	log=$logs/kvmrun-hypercalls.txt
+	"$kvmrun" --trace --json "$j.hc" "$guests/03-hypercalls/hypercalls.img" > "$log" 2>&1
+	expect_status $? 42 "an ELF guest's KIT_HC_EXIT code is the status"
+	expect_json "$j.hc" '.hypercalls | any(.name == "MIX5" and .args == ["0x1", "0x100000005", "0xffffffffffffffff", "0x8000000000000000", "0x123456789abcdef0"] and .result == "0x1f16b0dd88cab6dc")' \
+		"MIX5 arrives with its five arguments whole, and its result"
+	expect_line "$log" '^\[exit 1\] KVM_EXIT_IO \(2\): out to port 0xe0' "--trace shows each exit"
+	expect_line "$log" '^mix5: ok ' "the guest's own check passes"
+	"$kvmrun" --no-sync-regs "$guests/03-hypercalls/hypercalls.img" > "$logs/kvmrun-nosync.txt" 2>&1
+	expect_status $? 42 "--no-sync-regs works too"
+	log=$logs/kvmrun-wild.txt
+	"$kvmrun" --json "$j.wild" "$guests/02-c-guests/wild_pointer.img" > "$log" 2>&1
+	expect_status $? 70 "a crashing guest: status 70"
+	expect_json "$j.wild" '.end == "failed" and (.error | startswith("unexpected exit KVM_EXIT_MMIO (6): write to guest physical 0x20000000, 8 bytes"))' \
+		"the diagnosis names the exit and the address"
+	expect_line "$log" '^  instruction at pc ' "the diagnosis shows the instruction at the PC"
+	"$kvmrun" --timeout 200 --json "$j.spin" "$guests/01-first-run/spin.img" > "$logs/kvmrun-spin.txt" 2>&1
+	expect_status $? 71 "a guest that never exits: the watchdog, status 71"
+	log=$logs/kvmrun-bad.txt
+	printf '\177ELF\002\001\001' > "$logs/truncated.elf"	# 7 bytes of an ELF header
+	"$kvmrun" "$logs/truncated.elf" > "$log" 2>&1
+	expect_status $? 66 "a malformed ELF: status 66"
+	expect_line "$log" 'ELF: the image is 7 bytes, smaller than an ELF header' "it says what is wrong"
+	"$kvmrun" /nonexistent/guest > "$log" 2>&1
+	expect_status $? 66 "a missing file: status 66"
+	"$kvmrun" /tmp > "$log" 2>&1
+	expect_status $? 66 "a directory: status 66"
+	expect_line "$log" 'is not a regular file' "a directory is refused as such"
+	"$kvmrun" --timeout -1 "$guests/01-first-run/hello.img" > "$log" 2>&1
+	expect_status $? 64 "a negative --timeout is a usage error"
+	end_checks "kvmrun runs any guest"
+}
 
-echo "##### 6. kvmrun runs any guest"
-st_pass=0 st_fail=0
-kvmrun=$out/kvmrun
-guests=$out/guest
-log=$logs/kvmrun-hello.txt
-"$kvmrun" "$guests/01-first-run/hello.img" > "$log" 2>&1
-expect_status $? 0 "a flat real-mode binary that halts: status 0"
-expect_line "$log" '^Hello, KVM! This line came from a real-mode guest' "its serial output"
-expect_line "$log" 'the guest halted after 71 exits' "the summary"
-log=$logs/kvmrun-hypercalls.txt
-"$kvmrun" --trace "$guests/03-hypercalls/hypercalls.img" > "$log" 2>&1
-expect_status $? 42 "an ELF guest's KIT_HC_EXIT code is the status"
-expect_line "$log" 'hypercall MIX5\(0x1, 0x100000005, 0xffffffffffffffff, 0x8000000000000000, 0x123456789abcdef0\)' 	"--trace shows each hypercall's arguments"
-expect_line "$log" '^\[exit 1\] KVM_EXIT_IO \(2\): out to port 0xe0' "--trace shows each exit"
-expect_line "$log" '^mix5: ok ' "the guest's own check passes"
-log=$logs/kvmrun-nosync.txt
-"$kvmrun" --no-sync-regs "$guests/03-hypercalls/hypercalls.img" > "$log" 2>&1
-expect_status $? 42 "--no-sync-regs works too"
-log=$logs/kvmrun-wild.txt
-"$kvmrun" "$guests/02-c-guests/wild_pointer.img" > "$log" 2>&1
-expect_status $? 70 "a crashing guest: status 70"
-expect_line "$log" 'unexpected exit KVM_EXIT_MMIO \(6\): write to guest physical 0x20000000, 8 bytes' 	"the diagnosis names the exit and the address"
-expect_line "$log" '^  instruction at pc ' "the diagnosis shows the instruction at the PC"
-log=$logs/kvmrun-spin.txt
-"$kvmrun" --timeout 200 "$guests/01-first-run/spin.img" > "$log" 2>&1
-expect_status $? 71 "a guest that never exits: the watchdog, status 71"
-log=$logs/kvmrun-bad.txt
-printf 'ELF' > "$logs/truncated.elf"
-"$kvmrun" "$logs/truncated.elf" > "$log" 2>&1
-expect_status $? 66 "a malformed ELF: status 66"
-expect_line "$log" 'ELF: the image is 7 bytes, smaller than an ELF header' "it says what is wrong"
-"$kvmrun" /nonexistent/guest > "$log" 2>&1
-expect_status $? 66 "a missing file: status 66"
-"$kvmrun" /tmp > "$log" 2>&1
-expect_status $? 66 "a directory: status 66"
-expect_line "$log" 'is not a regular file' "a directory is refused as such"
-"$kvmrun" --timeout -1 "$guests/01-first-run/hello.img" > "$log" 2>&1
-expect_status $? 64 "a negative --timeout is a usage error"
-echo "  kvmrun: $st_pass assertions held, $st_fail failed"
-record "kvmrun runs any guest" "$st_pass" "$st_fail" 0
-echo
+stage_sanitize() {
+	KIT_CHECK_SUMMARY=$summary bash common/scripts/sanitize.sh "${out}-sanitize" "$build" \
+		"${lessons[@]}" > "$logs/sanitize.txt" 2>&1
+	grep -E '^(score|kvmrun with)|FAIL|CRASH|TIMEOUT' "$logs/sanitize.txt" | sed 's/^/  /'
+}
 
-echo "##### 7. the sanitizers (ASan + UBSan): solutions and hostile guests"
-KIT_CHECK_SUMMARY=$summary bash common/scripts/sanitize.sh "${out}-sanitize" "$build" \
-	"${lessons[@]}" > "$logs/sanitize.txt" 2>&1
-grep -E '^(score|kvmrun with)|FAIL|CRASH|TIMEOUT' "$logs/sanitize.txt" | sed 's/^/  /'
-echo
-
-echo "##### 8. the arm64 lessons, in the emulated arm64 machine"
-if [ -n "${EMU_ARCH:-}" ]; then
-	a64=$build/arm64
-	emu_logs=$logs/arm64
-	mkdir -p "$emu_logs"
-	started=$(date +%s)
-	runs=0
-	# Each run in the machine writes its own summary file, which comes
-	# back into $emu_logs (the machine's /out is new at every boot).
-	# (Callers count the run first: emu often runs in a pipeline, that is
-	# in a subshell, where a count would be lost.)
-	emu() { # kernel program args...
-		local kernel=$1
-		shift
+# The arm64 lessons, one boot of the emulated machine per kernel.
+stage_arm64() {
+	local a64=$build/arm64 emu=$logs/arm64 lesson kernel b name st
+	if [ -z "${EMU_ARCH:-}" ]; then
+		echo "  (not on an x86_64 host: the arm64 lessons run natively there)"
+		return
+	fi
+	rm -rf "$emu" && mkdir -p "$emu"
+	# run_batch KERNEL BATCH-FILE [run.sh options]: every line of BATCH in
+	# one boot; each run's files come back to $emu/KERNEL/NAME/.
+	run_batch() {
+		local kernel=$1 batch=$2
+		shift 2
+		# (KIT_FAIL_ON_SKIP is passed on: graders inside fail on a skip
+		# as they would here.)
 		common/emu-arm64/run.sh --cache "$build/emu-arm64" --kernel "$kernel" --fetch \
-			--quiet --out "$emu_logs" -- "$@" --summary "summary-$runs.tsv"
+			--out "$emu/$kernel" "$@" --batch "$batch"
 	}
-	rm -f "$emu_logs"/summary-*.tsv
-	runs=$((runs + 1))
-	emu 6.12 "$a64/tests/core-tests" --label "core unit tests (arm64, Linux 6.12)" |
-		tail -n 2
-	for lesson in $EMU_LESSONS; do
-		runs=$((runs + 1))
-		emu 6.12 "$a64/solution/$lesson/grade" \
-			--label "reference solution (arm64, Linux 6.12)" | tee "$emu_logs/$lesson.txt"
-		runs=$((runs + 1))
-		emu 6.12 "$a64/student/$lesson/grade" --expect-zero \
-			--label "untouched starter (arm64, Linux 6.12)" > "$emu_logs/$lesson-starter.txt"
-		tail -n 2 "$emu_logs/$lesson-starter.txt"
-	done
-	# Other kernels: 16 KiB pages (a Raspberry Pi 5's), and Linux 6.1
-	# (no SMCCC filter: lesson 03's guests fall back to the doorbell).
-	for kernel in 6.12-16k 6.1; do
+	b=$emu/6.12.batch
+	{
+		printf 'core\t%s\t--label\tcore unit tests (arm64, Linux 6.12)\t--summary\tsummary.tsv\n' \
+			"$a64/tests/core-tests"
 		for lesson in $EMU_LESSONS; do
-			echo "== $lesson: reference solution (arm64, Linux $kernel) =="
-			runs=$((runs + 1))
-			emu "$kernel" "$a64/solution/$lesson/grade" \
-				--label "reference solution (arm64, Linux $kernel)" |
-				grep -E '^(score|[0-9]+ passed)|FAIL|CRASH|TIMEOUT|SKIP'
+			printf '%s\t%s\t--label\treference solution (arm64, Linux 6.12)\t--summary\tsummary.tsv\n' \
+				"$lesson" "$a64/solution/$lesson/grade"
+			printf '%s-starter\t%s\t--expect-zero\t--label\tuntouched starter (arm64, Linux 6.12)\t--summary\tsummary.tsv\n' \
+				"$lesson" "$a64/student/$lesson/grade"
 		done
+		printf 'kvmrun-hvc\t%s\t--trace\t--json\tk.json\t/bin/hypercalls.img\n' "$a64/kvmrun"
+		printf 'kvmrun-flat\t%s\t--json\tk.json\t/bin/hello.img\n' "$a64/kvmrun"
+	} > "$b"
+	run_batch 6.12 "$b" --file "$a64/guest/03-hypercalls/hypercalls.img:/bin/hypercalls.img" \
+		--file "$a64/guest/01-first-run/hello.img:/bin/hello.img" ||
+		record "arm64: the emulated machine (Linux 6.12) failed; its message is above" 0 1 0
+	# Other kernels: 16 KiB pages (a Raspberry Pi 5's), and Linux 6.1 (no
+	# SMCCC filter: lesson 03's guests fall back to the doorbell).
+	for kernel in 6.12-16k 6.1; do
+		b=$emu/$kernel.batch
+		: > "$b"
+		for lesson in $EMU_LESSONS; do
+			printf '%s\t%s\t--label\treference solution (arm64, Linux %s)\t--summary\tsummary.tsv\n' \
+				"$lesson" "$a64/solution/$lesson/grade" "$kernel" >> "$b"
+		done
+		[ $kernel = 6.1 ] &&
+			printf 'kvmrun-doorbell\t%s\t--trace\t--json\tk.json\t/bin/hypercalls.img\n' "$a64/kvmrun" >> "$b"
+		run_batch "$kernel" "$b" --file "$a64/guest/03-hypercalls/hypercalls.img:/bin/hypercalls.img" ||
+			record "arm64: the emulated machine (Linux $kernel) failed; its message is above" 0 1 0
 	done
-	for ((i = 1; i <= runs; i++)); do
-		if [ -f "$emu_logs/summary-$i.tsv" ]; then
-			sed 's/^/arm64: /' "$emu_logs/summary-$i.tsv" >> "$summary"
-		else
-			record "arm64: run $i in the emulated machine reported nothing" 0 1 0
-		fi
+	# Each grader's rows, and what it printed.
+	for kernel in 6.12 6.12-16k 6.1; do
+		while IFS=$'\t' read -r name _; do
+			case $name in kvmrun-*) continue ;; esac
+			if [ -f "$emu/$kernel/$name/summary.tsv" ]; then
+				sed 's/^/arm64: /' "$emu/$kernel/$name/summary.tsv" >> "$summary"
+			else
+				record "arm64: $name on Linux $kernel reported nothing" 0 1 0
+			fi
+			echo "== $name (arm64, Linux $kernel): $(cat "$emu/$kernel/$name/status" 2>/dev/null)"
+			grep -E '^(score|[0-9]+ passed)|^  (FAIL|CRASH|TIMEOUT|SKIP)' \
+				"$emu/$kernel/$name/output.txt" 2>/dev/null
+		done < "$emu/$kernel.batch"
 	done
-	# kvmrun, built for arm64, on arm64 images: hypercalls, a flat binary.
-	st_pass=0 st_fail=0
-	log=$emu_logs/kvmrun.txt
-	common/emu-arm64/run.sh --cache "$build/emu-arm64" --kernel 6.12 --quiet \
-		--file "$a64/guest/03-hypercalls/hypercalls.img:/bin/hypercalls.img" \
-		--out "$emu_logs" -- "$a64/kvmrun" --trace /bin/hypercalls.img > "$log" 2>&1
-	expect_status $? 42 "kvmrun on arm64: the guest's exit code"
-	expect_line "$log" 'hypercall MIX5\(0x1, 0x100000005, 0xffffffffffffffff, 0x8000000000000000, 0x123456789abcdef0\) = 0x1f16b0dd88cab6dc   \(KVM_EXIT_HYPERCALL\)' \
+	# kvmrun, built for arm64: hypercalls through hvc and the doorbell, and
+	# a flat binary.
+	begin_checks
+	st=$(cat "$emu/6.12/kvmrun-hvc/status" 2>/dev/null)
+	expect_status "${st#exit }" 42 "kvmrun on arm64: the guest's exit code"
+	expect_json "$emu/6.12/kvmrun-hvc/k.json" '.hypercalls | any(.name == "MIX5" and .args == ["0x1", "0x100000005", "0xffffffffffffffff", "0x8000000000000000", "0x123456789abcdef0"] and .result == "0x1f16b0dd88cab6dc" and .exit == "KVM_EXIT_HYPERCALL")' \
 		"kvmrun on arm64: MIX5 through hvc, its arguments whole"
-	expect_line "$log" '^transport: hvc \(SMCCC filter\)' "the guest used hvc"
-	log=$emu_logs/kvmrun-doorbell.txt
-	common/emu-arm64/run.sh --cache "$build/emu-arm64" --kernel 6.1 --quiet \
-		--file "$a64/guest/03-hypercalls/hypercalls.img:/bin/hypercalls.img" \
-		--out "$emu_logs" -- "$a64/kvmrun" --trace /bin/hypercalls.img > "$log" 2>&1
-	expect_status $? 42 "kvmrun on arm64, Linux 6.1: the guest's exit code"
-	expect_line "$log" '^transport: MMIO doorbell' "on Linux 6.1 the guest falls back to the doorbell"
-	expect_line "$log" 'hypercall MIX5\(.*\) = 0x1f16b0dd88cab6dc   \(KVM_EXIT_MMIO\)' \
+	expect_line "$emu/6.12/kvmrun-hvc/output.txt" '^transport: hvc \(SMCCC filter\)' "the guest used hvc"
+	st=$(cat "$emu/6.1/kvmrun-doorbell/status" 2>/dev/null)
+	expect_status "${st#exit }" 42 "kvmrun on arm64, Linux 6.1: the guest's exit code"
+	expect_line "$emu/6.1/kvmrun-doorbell/output.txt" '^transport: MMIO doorbell' \
+		"on Linux 6.1 the guest falls back to the doorbell"
+	expect_json "$emu/6.1/kvmrun-doorbell/k.json" '.hypercalls | any(.name == "MIX5" and .result == "0x1f16b0dd88cab6dc" and .exit == "KVM_EXIT_MMIO")' \
 		"kvmrun on arm64, Linux 6.1: MIX5 through the doorbell"
-	log=$emu_logs/kvmrun-flat.txt
-	common/emu-arm64/run.sh --cache "$build/emu-arm64" --kernel 6.12 --quiet \
-		--file "$a64/guest/01-first-run/hello.img:/bin/hello.img" \
-		--out "$emu_logs" -- "$a64/kvmrun" /bin/hello.img > "$log" 2>&1
-	expect_status $? 0 "kvmrun on arm64: a flat binary that powers off"
-	expect_line "$log" '^Hello, KVM! This line came from an AArch64 guest' "its output"
-	echo "  kvmrun (arm64): $st_pass assertions held, $st_fail failed"
-	record "arm64: kvmrun runs arm64 guests (hvc and doorbell)" "$st_pass" "$st_fail" 0
-
-	# The mistakes, each in the machine (one boot each).
+	st=$(cat "$emu/6.12/kvmrun-flat/status" 2>/dev/null)
+	expect_status "${st#exit }" 0 "kvmrun on arm64: a flat binary that powers off"
+	expect_line "$emu/6.12/kvmrun-flat/output.txt" '^Hello, KVM! This line came from an AArch64 guest' "its output"
+	end_checks "arm64: kvmrun runs arm64 guests (hvc and doorbell)"
+	# The mistakes, all in one more boot.
 	make -s --no-print-directory ARCH=arm64 mistakes-run SUMMARY="$summary" \
-		> "$emu_logs/mistakes.txt" 2>&1
-	grep -E '^  (FAIL|SKIP)|passed' "$emu_logs/mistakes.txt"
-	echo "  (the arm64 part took $(( $(date +%s) - started )) s)"
-else
-	echo "  (not on an x86_64 host: the arm64 lessons run natively there)"
-fi
-echo
+		> "$emu/mistakes.txt" 2>&1
+	grep -E '^  (FAIL|SKIP)|passed' "$emu/mistakes.txt"
+}
 
-echo "##### 9. documentation"
-if bash docs/build.sh "$build/docs" "${lessons[@]}" > "$logs/docs.txt" 2>&1; then
-	record "docs: site builds, links and TODO sections resolve" 1 0 0
-	tail -n 3 "$logs/docs.txt"
-else
-	record "docs: site builds, links and TODO sections resolve" 0 1 0
-	cat "$logs/docs.txt"
-fi
-echo
+stage_docs() {
+	if bash docs/build.sh "$build/docs" "${lessons[@]}" > "$logs/docs.txt" 2>&1; then
+		record "docs: site builds, links and TODO sections resolve" 1 0 0
+		tail -n 3 "$logs/docs.txt"
+	else
+		record "docs: site builds, links and TODO sections resolve" 0 1 0
+		cat "$logs/docs.txt"
+	fi
+}
 
-echo "##### 10. compile_commands.json for editors (make compdb)"
-st_pass=0 st_fail=0 st_skip=0
-log=$logs/compdb.txt
-make -s --no-print-directory compdb > "$log" 2>&1
-expect_status $? 0 "make compdb succeeds"
-db=compile_commands.json
-expect_json "$db" 'length > 0 and all(.[]; has("directory") and has("file") and has("command"))' \
-	"every entry has a directory, a file and a command"
-expect_json "$db" '([.[].file] | length) == ([.[].file] | unique | length)' "each file appears once"
-expect_json "$db" 'all(.[]; .file | test("^solutions/[0-9]") | not)' \
-	"no reference solution is in it: go to definition finds the student's own file"
-expect_json "$db" '[.[] | select(.file | endswith("/hc_read_call.c") or test("03-hypercalls/regs_'"$arch"'.c$"))] | length == 1' \
-	"hc_read_call's file (lesson 03) is there once, the student's"
-# Every command compiles its file (syntax only), as an editor would run it.
-bad=$(jq -r '.[] | "\(.command) -fsyntax-only"' "$db" | while read -r cmd; do
-	eval "$cmd" > /dev/null 2>&1 || echo "$cmd"
-done)
-if [ -z "$bad" ]; then
-	st_pass=$((st_pass + 1))
-else
-	st_fail=$((st_fail + 1))
-	echo "  SELF-TEST FAILED: these entries do not compile:"
-	printf '%s\n' "$bad" | sed 's/^/    /'
-fi
-echo "  compdb: $(jq length "$db") files; $st_pass assertions held, $st_fail failed"
-record "compile_commands.json: complete, the student's files, every entry compiles" \
-	"$st_pass" "$st_fail" 0
-echo
+stage_compdb() {
+	local log=$logs/compdb.txt db=compile_commands.json bad
+	begin_checks
+	make -s --no-print-directory compdb > "$log" 2>&1
+	expect_status $? 0 "make compdb succeeds"
+	expect_json "$db" 'length > 0 and all(.[]; has("directory") and has("file") and has("command"))' \
+		"every entry has a directory, a file and a command"
+	expect_json "$db" '([.[].file] | length) == ([.[].file] | unique | length)' "each file appears once"
+	expect_json "$db" 'all(.[]; .file | test("^solutions/[0-9]") | not)' \
+		"no reference solution is in it: go to definition finds the student's own file"
+	expect_json "$db" '[.[] | select(.file | test("03-hypercalls/regs_'"$arch"'.c$"))] | length == 1' \
+		"hc_read_call's file (lesson 03) is there once, the student's"
+	# Every command compiles its file (syntax only), as an editor runs it.
+	bad=$(jq -r '.[] | "\(.command) -fsyntax-only"' "$db" | while read -r cmd; do
+		eval "$cmd" > /dev/null 2>&1 || echo "$cmd"
+	done)
+	if [ -z "$bad" ]; then held; else broke "these entries do not compile: $bad"; fi
+	echo "  compdb: $(jq length "$db") files"
+	end_checks "compile_commands.json: complete, the student's files, every entry compiles"
+}
+
+# ---- the run ------------------------------------------------------------
+# The emulator's stage goes on beside the others; the rest run one after
+# another (each already uses both processors where it can).
+stage 8 "the arm64 lessons, in the emulated arm64 machine" stage_arm64 &
+arm64_pid=$!
+while IFS='|' read -r -u 3 n fn title; do
+	stage "$n" "$title" "$fn"
+	cat "$logs/stage-$n.out"
+done 3<<'STAGES'
+1|stage_core|core unit tests, and the core is a layer
+2|stage_harness|the grading harness isolates each test
+3|stage_skips|honest skips when /dev/kvm cannot be opened
+4|stage_lessons|lessons: solutions score full marks, starters score zero
+5|stage_mistakes|plausible mistakes are caught
+6|stage_kvmrun|kvmrun runs any guest
+7|stage_sanitize|the sanitizers (ASan + UBSan): solutions and hostile guests
+9|stage_docs|documentation
+10|stage_compdb|compile_commands.json for editors (make compdb)
+STAGES
+wait "$arm64_pid"
+cat "$logs/stage-8.out"
 
 echo "##### summary ($arch)"
-awk -F'\t' '{ printf "  %-58s %3d passed %3d failed %3d skipped\n", $1, $2, $3, $4;
-	      p += $2; f += $3; s += $4 }
-	    END { printf "%d passed, %d failed, %d skipped\n", p, f, s;
-		  exit (f > 0) }' "$summary"
+for n in 1 2 3 4 5 6 7 8 9 10; do
+	[ -f "$logs/stage-$n.tsv" ] || continue
+	ms=$(cat "$logs/stage-$n.time")
+	printf '  %2s. %s: %d.%d s\n' "$n" "$(cat "$logs/stage-$n.title")" $((ms / 1000)) $((ms % 1000 / 100))
+	awk -F'\t' '{ printf "    %-56s %3d passed %3d failed %3d skipped\n", $1, $2, $3, $4 }' \
+		"$logs/stage-$n.tsv"
+done
+total_ms=$(( (${EPOCHREALTIME/[.,]/} - t_start) / 1000 ))
+cat "$logs"/stage-*.tsv > "$logs/summary.tsv"
+echo "  (all stages: $((total_ms / 1000)).$((total_ms % 1000 / 100)) s wall)"
+awk -F'\t' '{ p += $2; f += $3; s += $4 }
+	    END { printf "%d passed, %d failed, %d skipped\n", p, f, s; exit (f > 0) }' \
+	"$logs/summary.tsv"
