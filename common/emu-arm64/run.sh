@@ -126,7 +126,6 @@ QEMU=qemu-system-aarch64
 command -v $QEMU >/dev/null ||
 	die $EXIT_NO_QEMU "$QEMU is not installed: it emulates the arm64 machine that runs the
     arm64 lessons on this computer. Install it with: sudo apt-get install qemu-system-arm"
-CROSS_CC=aarch64-linux-gnu-gcc
 
 # The kernel: a flavour in the cache, or a file.
 case $kernel in
@@ -158,42 +157,9 @@ if [ ! -s "$kernel_file" ]; then
     $here/fetch.sh $cache FLAVOUR), or the path of an arm64 kernel image" ;;
 	esac
 fi
-[ -x "$busybox" ] || die $EXIT_USAGE "$busybox is missing: it sends the machine's files back.
-    Fetch it once with: $here/fetch.sh $cache busybox"
 kernel_name=$kernel
 [ -s "$kernel_dir/PACKAGE" ] &&
 	kernel_name="$kernel ($(cat "$kernel_dir/PACKAGE") $(cat "$kernel_dir/VERSION"))"
-
-# A program for this machine must be an arm64 ELF file, and static: the
-# initramfs holds no shared libraries and no dynamic loader.
-ELF_MACHINE_AARCH64=183
-check_arm64_static() {
-	local file=$1 magic machine
-	[ -f "$file" ] || die $EXIT_USAGE "$file: no such file"
-	magic=$(od -An -c -N4 "$file" | tr -d ' ')
-	[ "$magic" = '177ELF' ] || return 0	# data, not a program: fine
-	machine=$(od -An -tu2 -j18 -N2 "$file" | tr -d ' ')
-	[ "$machine" = $ELF_MACHINE_AARCH64 ] ||
-		die $EXIT_USAGE "$file is not an arm64 program (ELF machine $machine);
-    build it with $CROSS_CC -static"
-	if command -v readelf >/dev/null &&
-		readelf -lW "$file" 2>/dev/null | grep -q 'Requesting program interpreter'; then
-		die $EXIT_USAGE "$file is dynamically linked; the emulated machine has no
-    shared libraries: link it with -static"
-	fi
-}
-
-# /init, built from init.c once and kept in the cache.
-init=$cache/bin/init
-if [ ! -x "$init" ] || [ "$here/init.c" -nt "$init" ]; then
-	command -v $CROSS_CC >/dev/null ||
-		die $EXIT_USAGE "$CROSS_CC is missing; it builds the machine's /init.
-    Install it with: sudo apt-get install gcc-aarch64-linux-gnu"
-	mkdir -p "$cache/bin" || die $EXIT_USAGE "cannot create $cache/bin"
-	$CROSS_CC -std=c11 -static -O2 -s -Wall -Wextra -Werror -o "$init.tmp.$$" "$here/init.c" &&
-		mv "$init.tmp.$$" "$init" ||
-		die $EXIT_USAGE "cannot build $init from $here/init.c"
-fi
 
 mkdir -p "$out" || die $EXIT_USAGE "cannot create the output directory $out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/emu-arm64.XXXXXX") ||
@@ -224,7 +190,7 @@ contents=() names=() nprogs=0
 add_run() {
 	local name=$1 dir=$2 output=$3 program=$4 guest word
 	shift 4
-	check_arm64_static "$program"
+	[ -f "$program" ] || die $EXIT_USAGE "$program: no such file"
 	[ -x "$program" ] || die $EXIT_USAGE "$program is not executable (chmod +x it)"
 	nprogs=$((nprogs + 1))
 	if [ -z "$batch" ]; then
@@ -261,7 +227,6 @@ else
 	add_run "$(basename "$1")" /out console "$@"
 fi
 for f in "${files[@]}"; do
-	check_arm64_static "${f%%:*}"
 	case $f in
 	*:/*) contents+=("$f") ;;
 	*) contents+=("$f:/bin/$(basename "$f")") ;;
@@ -269,17 +234,10 @@ for f in "${files[@]}"; do
 done
 
 # ---- the initramfs ------------------------------------------------------
-# The kernel's modules the machine needs, if the kernel has them as
-# modules (fetch.sh keeps them, and their load order, beside the kernel).
-modules=()
-if [ -s "$kernel_dir/modules/order" ]; then
-	modules+=("$kernel_dir/modules/order:/lib/modules/order")
-	while read -r m; do
-		modules+=("$kernel_dir/modules/$m:/lib/modules/$m")
-	done < "$kernel_dir/modules/order"
-fi
-"$here/mkinitramfs" "$work/initramfs.cpio" "$init" "$work/runs:/kit/runs" \
-	"$busybox:/bin/busybox" "${modules[@]}" "${contents[@]}" ||
+# mkinitramfs checks that every program is a static arm64 one, and adds
+# /init, busybox and the kernel's modules.
+"$here/mkinitramfs" --cache "$cache" --kernel-dir "$kernel_dir" "$work/initramfs.cpio" \
+	"$work/runs:/kit/runs" "${contents[@]}" ||
 	die $EXIT_USAGE "cannot build the initramfs (mkinitramfs said why above)"
 
 # ---- the machine --------------------------------------------------------

@@ -17,10 +17,12 @@
 #      (solutions, starters, mistakes; 4 KiB and 16 KiB pages, Linux 6.1),
 #      one boot per kernel for all of its programs;
 #   9. the documentation site, and every TODO's section in its lesson text;
-#  10. compile_commands.json (make compdb): every entry compiles.
+#  10. compile_commands.json (make compdb): every entry compiles;
+#  11. on an x86_64 host, the emulated machine itself (selftest.sh): every
+#      way a run can end is reported with its own status and message.
 #
-# Stage 8 runs in the background from the start (the emulator), beside the
-# others. Each stage writes its results as rows of a TSV file of its own;
+# Stages 8 and 11 run in the background from the start (the emulator),
+# beside the others. Each stage writes its results as rows of a TSV file of its own;
 # the kit's assertions read programs' JSON (jq) and TSV, and the human
 # reports only where the report itself is what is checked. The summary
 # shows each stage's rows and time; its last line is the total.
@@ -384,11 +386,30 @@ stage_compdb() {
 	end_checks "compile_commands.json: complete, the student's files, every entry compiles"
 }
 
+stage_emulator() {
+	if [ -z "${EMU_ARCH:-}" ]; then
+		echo "  (not on an x86_64 host: no emulated machine)"
+		return
+	fi
+	bash common/emu-arm64/selftest.sh --cache "$build/emu-arm64" 6.12 > "$logs/selftest.txt" 2>&1
+	grep -v '^PASS' "$logs/selftest.txt" | sed 's/^/  /'
+	local counts
+	counts=$(tail -n 1 "$logs/selftest.txt")
+	if [[ $counts =~ ^selftest:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		record "the emulated machine reports every way a run ends" "${BASH_REMATCH[1]}" \
+			"${BASH_REMATCH[2]}" 0
+	else
+		record "the emulated machine's self-test did not finish" 0 1 0
+	fi
+}
+
 # ---- the run ------------------------------------------------------------
 # The emulator's stage goes on beside the others; the rest run one after
 # another (each already uses both processors where it can).
 stage 8 "the arm64 lessons, in the emulated arm64 machine" stage_arm64 &
 arm64_pid=$!
+stage 11 "the emulated arm64 machine itself (selftest.sh, Linux 6.12)" stage_emulator &
+emulator_pid=$!
 while IFS='|' read -r -u 3 n fn title; do
 	stage "$n" "$title" "$fn"
 	cat "$logs/stage-$n.out"
@@ -403,11 +424,11 @@ done 3<<'STAGES'
 9|stage_docs|documentation
 10|stage_compdb|compile_commands.json for editors (make compdb)
 STAGES
-wait "$arm64_pid"
-cat "$logs/stage-8.out"
+wait "$arm64_pid" "$emulator_pid"
+cat "$logs/stage-8.out" "$logs/stage-11.out"
 
 echo "##### summary ($arch)"
-for n in 1 2 3 4 5 6 7 8 9 10; do
+for n in 1 2 3 4 5 6 7 8 9 10 11; do
 	[ -f "$logs/stage-$n.tsv" ] || continue
 	ms=$(cat "$logs/stage-$n.time")
 	printf '  %2s. %s: %d.%d s\n' "$n" "$(cat "$logs/stage-$n.title")" $((ms / 1000)) $((ms % 1000 / 100))
