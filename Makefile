@@ -17,7 +17,15 @@ SHELL := /bin/bash
 HOST_ARCH := $(shell uname -m | sed -e 's/^aarch64$$/arm64/')
 ARCH ?= $(HOST_ARCH)
 BUILD := build
-OUT ?= $(BUILD)/$(ARCH)
+# EMU=1: run this ARCH's programs in its emulated machine even on a host of
+# the same architecture: on x86_64, a machine whose KVM is kvm_amd (AMD-V),
+# for a host without a usable /dev/kvm. (Another ARCH always runs in its
+# emulated machine.) Such programs are linked -static, and built apart.
+EMU ?=
+CROSS := $(if $(filter $(ARCH),$(HOST_ARCH)),,yes)
+EMU_SAME := $(if $(CROSS),,$(if $(filter 1 yes true,$(EMU)),yes))
+EMULATED := $(or $(CROSS),$(EMU_SAME))
+OUT ?= $(BUILD)/$(ARCH)$(if $(EMU_SAME),-emu)
 
 # Only the targets that build host code need a back end for this ARCH.
 ifeq ($(wildcard common/arch/$(ARCH).c),)
@@ -31,22 +39,25 @@ Q := $(if $(filter 1,$(V)),,@)
 
 # ---- host code --------------------------------------------------------
 # Built for ARCH. On an x86_64 host, ARCH=arm64 cross-compiles static
-# programs that run inside the emulated arm64 machine (common/emu-arm64),
-# against an arm64 sysroot of CUnit and Capstone fetched into EMU_CACHE.
-EMU_CACHE := $(BUILD)/emu-arm64
-CROSS := $(if $(filter $(ARCH),$(HOST_ARCH)),,yes)
-# The emulated machine's kernel: 6.12 (4 KiB pages), 6.12-16k (16 KiB pages,
-# like a Raspberry Pi 5) or 6.1 (no SMCCC filter); see common/emu-arm64/.
-EMU_KERNEL ?= 6.12
+# programs that run inside the emulated arm64 machine (common/emu),
+# against an arm64 sysroot of CUnit, Capstone and Jansson fetched into
+# EMU_CACHE.
+EMU_CACHE := $(BUILD)/emu-$(ARCH)
+# The emulated machine's kernel (common/emu/machines/ARCH.sh): arm64 6.12
+# (the default; 4 KiB pages), 6.12-16k (16 KiB pages, like a Raspberry Pi
+# 5) or 6.1 (no SMCCC filter); x86_64 6.1.
+EMU_KERNEL ?=
+ifneq ($(EMULATED),)
+# How a program of this ARCH runs here: inside its emulated machine.
+export KIT_RUNNER := common/emu/run.sh --machine $(ARCH) --cache $(EMU_CACHE) \
+	$(if $(EMU_KERNEL),--kernel $(EMU_KERNEL)) --fetch
+endif
 ifeq ($(CROSS),yes)
 CC := aarch64-linux-gnu-gcc
 SYSROOT := $(EMU_CACHE)/sysroot
 SYSROOT_LIB := $(SYSROOT)/usr/lib/aarch64-linux-gnu
 # Fetched once, by the kit's own private apt configuration.
 CROSS_DEPS := $(SYSROOT_LIB)/libjansson.a
-# How a program of this ARCH runs here: inside the emulated machine.
-export KIT_RUNNER := common/emu-arm64/run.sh --cache $(EMU_CACHE) --kernel $(EMU_KERNEL) \
-	--fetch
 KIT_CFLAGS_ARCH := -isystem $(SYSROOT)/usr/include
 KIT_LDFLAGS_ARCH := -static -L$(SYSROOT_LIB)
 CAPSTONE_LIBS := $(if $(wildcard $(SYSROOT_LIB)/libcapstone.a),-lcapstone)
@@ -55,6 +66,10 @@ CC := gcc
 # Capstone disassembles the instruction at the program counter in a
 # diagnosis; without it the kit still builds and shows raw bytes.
 CAPSTONE_LIBS := $(shell pkg-config --libs capstone 2>/dev/null)
+ifeq ($(EMU_SAME),yes)
+# The emulated machine has no shared libraries.
+KIT_LDFLAGS_ARCH := -static
+endif
 endif
 KIT_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	-Wno-missing-field-initializers -Icommon $(KIT_CFLAGS_ARCH) $(EXTRA_CFLAGS)
@@ -83,7 +98,7 @@ $(OUT)/%.o: %.c $(HEADERS) | $(CROSS_DEPS)
 
 # The arm64 sysroot (CUnit, Capstone) for cross builds.
 $(EMU_CACHE)/sysroot/usr/lib/aarch64-linux-gnu/libjansson.a:
-	@bash common/emu-arm64/fetch.sh $(EMU_CACHE) sysroot
+	@bash common/emu/fetch.sh --machine arm64 $(EMU_CACHE) sysroot
 
 $(LIBKIT): $(CORE_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -204,7 +219,7 @@ $(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
 run: deps-check
 	@$(MAKE) -s --no-print-directory $(OUT)/kvmrun
 	@if [ -z "$(IMAGE)" ]; then echo "usage: make run IMAGE=guest.elf|guest.bin [ARGS=--trace]"; exit 64; fi
-	$(if $(CROSS),$(KIT_RUNNER) --file $(IMAGE):/bin/image -- $(OUT)/kvmrun $(ARGS) /bin/image,\
+	$(if $(EMULATED),$(KIT_RUNNER) --file $(IMAGE):/bin/image -- $(OUT)/kvmrun $(ARGS) /bin/image,\
 		$(OUT)/kvmrun $(ARGS) $(IMAGE))
 
 # ---- the kit's own tests ----------------------------------------------
@@ -242,6 +257,7 @@ help:
 	@echo
 	@echo "  make lesson-NN        build lesson NN with your code, run it, grade it"
 	@echo "  make lesson-NN SOLUTION=1    ... with the reference solution"
+	@echo "  make lesson-NN EMU=1  ... in the emulated machine (no /dev/kvm here? x86: AMD-V)"
 	@echo "  make grade            grade every lesson: score table + build/results.json"
 	@echo "  make check            the kit's whole test suite"
 	@echo "  make docs             the lessons as a small website in build/docs/"
@@ -308,14 +324,17 @@ sanitize-build:
 sanitize: deps-check sanitize-build
 	@bash common/scripts/sanitize.sh "$(SANITIZE_OUT)" "$(BUILD)" $(LESSONS)
 
-# On an x86_64 host the arm64 lessons are checked too, in the emulator.
+# On an x86_64 host the arm64 lessons are checked too, in the emulator,
+# and the x86 lessons once more in the emulated x86_64 machine with AMD-V.
 EMU_ARCH := $(if $(filter x86_64,$(HOST_ARCH)),arm64)
+AMD_EMU := $(if $(filter x86_64,$(HOST_ARCH)),yes)
 
 check: deps-check
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory sanitize-build
 	$(if $(EMU_ARCH),@$(MAKE) --no-print-directory ARCH=$(EMU_ARCH) all)
-	@EMU_ARCH="$(EMU_ARCH)" EMU_LESSONS="$(if $(EMU_ARCH),$(shell $(MAKE) -s \
+	$(if $(AMD_EMU),@$(MAKE) --no-print-directory EMU=1 all)
+	@EMU_ARCH="$(EMU_ARCH)" AMD_EMU="$(AMD_EMU)" EMU_LESSONS="$(if $(EMU_ARCH),$(shell $(MAKE) -s \
 		--no-print-directory ARCH=$(EMU_ARCH) print-lessons))" \
 		bash common/scripts/check.sh "$(OUT)" "$(BUILD)" "$(ARCH)" $(LESSONS)
 
@@ -343,6 +362,6 @@ print-student-files:
 	@echo $(addprefix lessons/$(LESSON)/,$($(LESSON)_STUDENT_FILES))
 
 clean:
-	rm -rf $(BUILD)/x86_64 $(BUILD)/arm64 $(BUILD)/*-sanitize $(BUILD)/check \
+	rm -rf $(BUILD)/x86_64 $(BUILD)/arm64 $(BUILD)/*-emu $(BUILD)/*-sanitize $(BUILD)/check \
 		$(BUILD)/grade $(BUILD)/docs $(BUILD)/results.json
-	@echo "(kept $(EMU_CACHE), the downloaded arm64 kernels and sysroot, and $(BUILD)/fresh, fresh-check's bare Debian root)"
+	@echo "(kept $(BUILD)/emu-*, the emulated machines' downloads, and $(BUILD)/fresh, fresh-check's bare Debian root)"

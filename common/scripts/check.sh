@@ -19,10 +19,13 @@
 #   9. the documentation site, and every TODO's section in its lesson text;
 #  10. compile_commands.json (make compdb): every entry compiles;
 #  11. on an x86_64 host, the emulated machine itself (selftest.sh): every
-#      way a run can end is reported with its own status and message.
+#      way a run can end is reported with its own status and message;
+#  12. on an x86_64 host, the x86 lessons once more in the emulated x86_64
+#      machine whose KVM is kvm_amd (AMD-V, as on a laptop): solutions,
+#      starters, kvmrun and the mistakes.
 #
-# Stages 8 and 11 run in the background from the start (the emulator),
-# beside the others. Each stage writes its results as rows of a TSV file of its own;
+# Stages 8, 11 and 12 run in the background from the start (emulated
+# machines), beside the others; what they fetch is fetched first. Each stage writes its results as rows of a TSV file of its own;
 # the kit's assertions read programs' JSON (jq) and TSV, and the human
 # reports only where the report itself is what is checked. The summary
 # shows each stage's rows and time; its last line is the total.
@@ -284,7 +287,7 @@ stage_arm64() {
 		shift 2
 		# (KIT_FAIL_ON_SKIP is passed on: graders inside fail on a skip
 		# as they would here.)
-		common/emu-arm64/run.sh --cache "$build/emu-arm64" --kernel "$kernel" --fetch \
+		common/emu/run.sh --cache "$build/emu-arm64" --kernel "$kernel" --fetch \
 			--out "$emu/$kernel" "$@" --batch "$batch"
 	}
 	b=$emu/6.12.batch
@@ -391,7 +394,7 @@ stage_emulator() {
 		echo "  (not on an x86_64 host: no emulated machine)"
 		return
 	fi
-	bash common/emu-arm64/selftest.sh --cache "$build/emu-arm64" 6.12 > "$logs/selftest.txt" 2>&1
+	bash common/emu/selftest.sh --cache "$build/emu-arm64" 6.12 > "$logs/selftest.txt" 2>&1
 	grep -v '^PASS' "$logs/selftest.txt" | sed 's/^/  /'
 	local counts
 	counts=$(tail -n 1 "$logs/selftest.txt")
@@ -403,13 +406,125 @@ stage_emulator() {
 	fi
 }
 
+# The x86 lessons on AMD-V: the emulated x86_64 machine, where KVM is
+# kvm_amd, as on a laptop. One boot for the checks and kvmrun, one for the
+# mistakes. A check that holds on one back end and not the other has found
+# an assumption; it must hold on both.
+stage_amd() {
+	local x86=$build/x86_64-emu emu=$logs/amd b lesson name st
+	if [ -z "${AMD_EMU:-}" ]; then
+		echo "  (not on an x86_64 host)"
+		return
+	fi
+	rm -rf "$emu" && mkdir -p "$emu"
+	b=$emu/runs.batch
+	{
+		printf 'core\t%s\t--label\tcore unit tests (x86_64, AMD-V)\t--summary\tsummary.tsv\n' \
+			"$x86/tests/core-tests"
+		for lesson in "${lessons[@]}"; do
+			printf '%s\t%s\t--label\treference solution (x86_64, AMD-V)\t--summary\tsummary.tsv\n' \
+				"$lesson" "$x86/solution/$lesson/grade"
+			printf '%s-starter\t%s\t--expect-zero\t--label\tuntouched starter (x86_64, AMD-V)\t--summary\tsummary.tsv\n' \
+				"$lesson" "$x86/student/$lesson/grade"
+		done
+		printf 'kvmrun-hello\t%s\t--json\tk.json\t/bin/hello.img\n' "$x86/kvmrun"
+		printf 'kvmrun-hc\t%s\t--json\tk.json\t/bin/hypercalls.img\n' "$x86/kvmrun"
+		printf 'kvmrun-nosync\t%s\t--no-sync-regs\t--json\tk.json\t/bin/hypercalls.img\n' "$x86/kvmrun"
+		printf 'kvmrun-wild\t%s\t--json\tk.json\t/bin/wild_pointer.img\n' "$x86/kvmrun"
+		printf 'kvmrun-spin\t%s\t--timeout\t200\t--json\tk.json\t/bin/spin.img\n' "$x86/kvmrun"
+		printf 'kvmrun-vmcall\t%s\t--json\tk.json\t/bin/vmcall.img\n' "$x86/kvmrun"
+	} > "$b"
+	common/emu/run.sh --machine x86_64 --cache "$build/emu-x86_64" --fetch --out "$emu" \
+		--file "$x86/guest/01-first-run/hello.img:/bin/hello.img" \
+		--file "$x86/guest/01-first-run/spin.img:/bin/spin.img" \
+		--file "$x86/guest/02-c-guests/wild_pointer.img:/bin/wild_pointer.img" \
+		--file "$x86/guest/03-hypercalls/hypercalls.img:/bin/hypercalls.img" \
+		--file "$x86/guest/03-hypercalls/vmcall.img:/bin/vmcall.img" --batch "$b" ||
+		record "x86_64 on AMD-V: the emulated machine failed; its message is above" 0 1 0
+	while IFS=$'\t' read -r name _; do
+		case $name in kvmrun-*) continue ;; esac
+		if [ -f "$emu/$name/summary.tsv" ]; then
+			sed 's/^/AMD-V: /' "$emu/$name/summary.tsv" >> "$summary"
+		else
+			record "AMD-V: $name reported nothing" 0 1 0
+		fi
+		echo "== $name (x86_64, AMD-V): $(cat "$emu/$name/status" 2>/dev/null)"
+		grep -E '^(score|[0-9]+ passed)|^  (FAIL|CRASH|TIMEOUT|SKIP)' "$emu/$name/output.txt" 2>/dev/null
+	done < "$b"
+	# kvmrun, with the same expectations as here (stage 6).
+	begin_checks
+	st=$(cat "$emu/kvmrun-hello/status" 2>/dev/null)
+	expect_status "${st#exit }" 0 "kvmrun on AMD-V: a flat real-mode binary that halts"
+	expect_json "$emu/kvmrun-hello/k.json" '.end == "halt" and .exits == 71' \
+		"kvmrun on AMD-V: it halted after 71 exits"
+	expect_line "$emu/kvmrun-hello/output.txt" '^Hello, KVM! This line came from a real-mode guest' \
+		"kvmrun on AMD-V: its serial output"
+	st=$(cat "$emu/kvmrun-hc/status" 2>/dev/null)
+	expect_status "${st#exit }" 42 "kvmrun on AMD-V: an ELF guest's KIT_HC_EXIT code"
+	expect_json "$emu/kvmrun-hc/k.json" '.hypercalls | any(.name == "MIX5" and .args == ["0x1", "0x100000005", "0xffffffffffffffff", "0x8000000000000000", "0x123456789abcdef0"] and .result == "0x1f16b0dd88cab6dc")' \
+		"kvmrun on AMD-V: MIX5 with its five arguments whole"
+	st=$(cat "$emu/kvmrun-nosync/status" 2>/dev/null)
+	expect_status "${st#exit }" 42 "kvmrun on AMD-V: --no-sync-regs"
+	st=$(cat "$emu/kvmrun-wild/status" 2>/dev/null)
+	expect_status "${st#exit }" 70 "kvmrun on AMD-V: a crashing guest"
+	expect_json "$emu/kvmrun-wild/k.json" '.error | startswith("unexpected exit KVM_EXIT_MMIO (6): write to guest physical 0x20000000, 8 bytes")' \
+		"kvmrun on AMD-V: the diagnosis names the exit and the address"
+	st=$(cat "$emu/kvmrun-spin/status" 2>/dev/null)
+	expect_status "${st#exit }" 71 "kvmrun on AMD-V: the watchdog stops a guest that never exits"
+	# What real AMD hardware does with vmcall: -KVM_ENOSYS in RAX, no exit.
+	st=$(cat "$emu/kvmrun-vmcall/status" 2>/dev/null)
+	expect_status "${st#exit }" 0 "kvmrun on AMD-V: the vmcall guest goes on and exits"
+	expect_line "$emu/kvmrun-vmcall/output.txt" '^vmcall returned -1000$' \
+		"kvmrun on AMD-V: vmcall returns -1000 (-KVM_ENOSYS) with no exit to userspace"
+	end_checks "AMD-V: kvmrun runs any guest"
+	make -s --no-print-directory EMU=1 mistakes-run SUMMARY="$summary" > "$emu/mistakes.txt" 2>&1
+	grep -E '^  (FAIL|SKIP)|passed' "$emu/mistakes.txt"
+	# A student without /dev/kvm: with it hidden (a mount namespace whose
+	# /dev has the usual nodes but kvm), make lesson-01 EMU=1 still grades.
+	begin_checks
+	local why= log=$emu/lesson-01-nokvm.txt err
+	if [ "$(id -u)" != 0 ]; then
+		why="not running as root, so it cannot make a mount namespace"
+	elif ! err=$(unshare -m true 2>&1); then
+		why="unshare -m fails here: ${err:-no message}"
+	fi
+	if [ -z "$why" ]; then
+		# shellcheck disable=SC2016
+		(unset KIT_FAIL_ON_SKIP; unshare -m --propagation private bash -c '
+			d=$(mktemp -d) && mount -t tmpfs none "$d" &&
+			cp -a /dev/null /dev/zero /dev/random /dev/urandom /dev/full "$d"/ &&
+			mkdir "$d/shm" && mount --bind "$d" /dev && mount -t tmpfs none /dev/shm &&
+			[ ! -e /dev/kvm ] && exec make --no-print-directory lesson-01 EMU=1 SOLUTION=1') \
+			> "$log" 2>&1
+		expect_status $? 0 "with /dev/kvm hidden, make lesson-01 EMU=1 SOLUTION=1 succeeds"
+		expect_line "$log" '^score 01-first-run: 33/33$' \
+			"with /dev/kvm hidden, lesson 01 is graded in the emulated machine: full marks"
+		expect_line "$log" 'x86_64 with AMD-V, 4096-byte pages\) booted' "... in the AMD-V machine"
+	else
+		skip_case 3 "make lesson-01 EMU=1 with /dev/kvm hidden: $why"
+	fi
+	end_checks "AMD-V: a student without /dev/kvm grades in the emulated machine"
+}
+
 # ---- the run ------------------------------------------------------------
+# What the emulated machines need, fetched once before they start.
+if [ -n "${EMU_ARCH:-}" ]; then
+	bash common/emu/fetch.sh --machine arm64 "$build/emu-arm64" 6.12 6.12-16k 6.1 busybox > "$logs/fetch.txt" 2>&1 ||
+		{ cat "$logs/fetch.txt"; echo "check: could not fetch what the emulated arm64 machine needs"; }
+fi
+if [ -n "${AMD_EMU:-}" ]; then
+	bash common/emu/fetch.sh --machine x86_64 "$build/emu-x86_64" 6.1 busybox >> "$logs/fetch.txt" 2>&1 ||
+		{ cat "$logs/fetch.txt"; echo "check: could not fetch what the emulated x86_64 machine needs"; }
+fi
+
 # The emulator's stage goes on beside the others; the rest run one after
 # another (each already uses both processors where it can).
 stage 8 "the arm64 lessons, in the emulated arm64 machine" stage_arm64 &
 arm64_pid=$!
 stage 11 "the emulated arm64 machine itself (selftest.sh, Linux 6.12)" stage_emulator &
 emulator_pid=$!
+stage 12 "the x86 lessons on AMD-V, in the emulated x86_64 machine (kvm_amd)" stage_amd &
+amd_pid=$!
 while IFS='|' read -r -u 3 n fn title; do
 	stage "$n" "$title" "$fn"
 	cat "$logs/stage-$n.out"
@@ -424,11 +539,11 @@ done 3<<'STAGES'
 9|stage_docs|documentation
 10|stage_compdb|compile_commands.json for editors (make compdb)
 STAGES
-wait "$arm64_pid" "$emulator_pid"
-cat "$logs/stage-8.out" "$logs/stage-11.out"
+wait "$arm64_pid" "$emulator_pid" "$amd_pid"
+cat "$logs/stage-8.out" "$logs/stage-11.out" "$logs/stage-12.out"
 
 echo "##### summary ($arch)"
-for n in 1 2 3 4 5 6 7 8 9 10 11; do
+for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	[ -f "$logs/stage-$n.tsv" ] || continue
 	ms=$(cat "$logs/stage-$n.time")
 	printf '  %2s. %s: %d.%d s\n' "$n" "$(cat "$logs/stage-$n.title")" $((ms / 1000)) $((ms % 1000 / 100))

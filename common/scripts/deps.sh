@@ -30,10 +30,14 @@ packages() {
 	if [ "$(uname -m)" = x86_64 ]; then
 		# The arm64 lessons, on an x86_64 host: a cross compiler with its
 		# C library (only recommended by the compiler), and an emulated
-		# arm64 machine to run them in (common/emu-arm64/; it has no
+		# arm64 machine to run them in (common/emu/; it has no
 		# network card, so QEMU's option ROMs in ipxe-qemu are not needed).
 		echo gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 		echo libarchive-tools   # bsdtar: writes the machine's initramfs (cpio newc)
+		# The x86 lessons on AMD-V semantics: an emulated x86_64 machine
+		# whose kernel runs kvm_amd (common/emu/machines/x86_64.sh); xz
+		# unpacks its kernel from Debian's bzImage.
+		echo qemu-system-x86 xz-utils
 	fi
 }
 

@@ -27,7 +27,7 @@ runner=()
 if [ -n "${KIT_RUNNER:-}" ]; then
 	read -ra runner <<< "$KIT_RUNNER"
 	runner+=(--)
-	echo "(running inside the emulated arm64 machine: common/emu-arm64/README.md)"
+	echo "(running inside the emulated ${ARCH:-} machine: common/emu/README.md)"
 fi
 
 echo "=== $lesson: the lesson's program, with $what ==="

@@ -176,6 +176,7 @@ for i in "${!ids[@]}"; do
 	fi
 done
 echo "$held passed, $holes failed, $skipped skipped"
-printf '%s\t%s\t%s\t%s\t0\t0\n' "mistakes caught by the checks ($arch)" "$held" "$holes" \
+printf '%s\t%s\t%s\t%s\t0\t0\n' \
+	"mistakes caught by the checks ($arch${KIT_RUNNER:+, in its emulated machine})" "$held" "$holes" \
 	"$skipped" >> "$summary"
 [ "$holes" -eq 0 ]

@@ -1,44 +1,47 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# fetch.sh [--update] CACHE [TARGET...] - fetch what the emulated arm64
-# machine needs from Debian's archive into CACHE, once.
+# fetch.sh [--machine M] [--update] CACHE [TARGET...] - fetch what an
+# emulated machine needs from Debian's archive into CACHE, once. M is
+# arm64 (the default) or x86_64 (with AMD-V); machines/M.sh describes it.
 #
-# TARGETs (default: 6.12 sysroot busybox):
-#   6.1       Linux 6.1, cloud flavour, 4 KiB pages (no SMCCC filter)
-#   6.12      Linux 6.12, arm64 flavour, 4 KiB pages
-#   6.12-16k  Linux 6.12, arm64-16k flavour, 16 KiB pages (like a Raspberry Pi 5)
-#   sysroot   arm64 headers and static libraries (CUnit, Capstone) for
-#             linking the kit's arm64 test programs with -static
-#   busybox   a static arm64 busybox (package busybox-static): its tar
-#             sends the machine's files back to the host
+# TARGETs (default: the machine's default kernel, its sysroot, busybox):
+#   KERNEL    one of the machine's kernels: for arm64 6.12 (4 KiB pages),
+#             6.12-16k (16 KiB pages, like a Raspberry Pi 5) or 6.1 (Debian
+#             12's own, cloud flavour: no SMCCC filter); for x86_64, 6.1
+#   sysroot   (arm64 on another host) arm64 headers and static libraries
+#             (CUnit, Capstone, Jansson) for linking the kit's programs
+#             with -static
+#   busybox   a static busybox of the machine (package busybox-static):
+#             its tar sends the machine's files back to the host
 #   all       all of the above
 #
 # --update    look for newer packages even if CACHE already has the target
 #             (without it a target already in CACHE needs no network at all)
 #
-# Environment: EMU_ARM64_MIRROR (default http://deb.debian.org/debian) and
-# EMU_ARM64_SECURITY_MIRROR (default http://deb.debian.org/debian-security)
+# Environment: EMU_MIRROR (default http://deb.debian.org/debian) and
+# EMU_SECURITY_MIRROR (default http://deb.debian.org/debian-security)
 # name the Debian mirrors to use.
 #
 # What CACHE holds afterwards:
-#   CACHE/kernels/FLAVOUR/vmlinuz   the kernel, as Debian ships it (QEMU's
-#                                   -kernel boots it as is)
-#   CACHE/kernels/FLAVOUR/config    its build configuration (CONFIG_KVM=y ...)
+#   CACHE/kernels/FLAVOUR/vmlinuz   the kernel QEMU boots (Debian's arm64
+#                                   Image as it is; for x86_64 the
+#                                   uncompressed ELF inside the bzImage)
+#   CACHE/kernels/FLAVOUR/config    its build configuration (CONFIG_KVM ...)
 #   CACHE/kernels/FLAVOUR/PACKAGE   the Debian package it came from
 #   CACHE/kernels/FLAVOUR/VERSION   that package's exact version
 #   CACHE/kernels/FLAVOUR/modules/  the few modules the machine needs when
-#                                   the kernel has them as modules (the
-#                                   virtio drivers of the 6.1 cloud kernel),
-#                                   and their load order in modules/order
-#   CACHE/busybox/busybox           the static arm64 busybox
+#                                   the kernel has them as modules (virtio,
+#                                   and on x86_64 kvm_amd), and their load
+#                                   order in modules/order
+#   CACHE/busybox/busybox           the static busybox
 #   CACHE/sysroot/usr/include, CACHE/sysroot/usr/lib/aarch64-linux-gnu
 #   CACHE/apt/                      a private apt configuration and its lists
 #
-# apt knows only the host's architecture (amd64). Rather than
-# `dpkg --add-architecture arm64`, which changes the whole system, this
-# script gives apt a configuration of its own under CACHE/apt: its own
-# sources list (arm64 only), its own lists, package cache and an empty
+# apt knows only the host's architecture. Rather than `dpkg
+# --add-architecture`, which changes the whole system, this script gives
+# apt a configuration of its own under CACHE/apt: its own sources list (the
+# machine's architecture only), its own lists, package cache and an empty
 # dpkg status, all passed with -o options. The system's apt.conf.d is still
 # read, so a proxy configured there keeps working. Nothing under /etc/apt
 # changes and nothing gets installed: packages are downloaded with
@@ -46,18 +49,13 @@
 set -euo pipefail
 
 prog=fetch.sh
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Debian's archive key, from the debian-archive-keyring package that every
-# Debian system has; it verifies the arm64 indexes just as the host's.
+# Debian system has; it verifies the machine's indexes just as the host's.
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-MIRROR=${EMU_ARM64_MIRROR:-http://deb.debian.org/debian}
-SECURITY_MIRROR=${EMU_ARM64_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+MIRROR=${EMU_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${EMU_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 SUITE=bookworm
-
-# The arm64 packages the sysroot is made of: the -dev packages carry the
-# headers and the static libraries (.a), the others the shared libraries
-# the -dev symlinks point at.
-SYSROOT_PACKAGES="libcunit1-dev libcunit1 libcapstone-dev libcapstone4 libjansson-dev libjansson4"
-SYSROOT_LIBDIR=usr/lib/aarch64-linux-gnu
 
 say() { echo "$prog: $*"; }
 die() { echo "$prog: error: $*" >&2; exit 1; }
@@ -67,27 +65,33 @@ usage() {
 	exit 2
 }
 
-update=0
+update=0 machine=arm64
 while [ $# -gt 0 ]; do
 	case $1 in
 	--update) update=1; shift ;;
+	--machine) machine=${2:-}; shift 2 || usage ;;
 	-h|--help) usage ;;
 	-*) echo "$prog: unknown option $1" >&2; usage ;;
 	*) break ;;
 	esac
 done
 [ $# -ge 1 ] || usage
+[ -f "$here/machines/$machine.sh" ] ||
+	die "no machine '$machine' (known: $(cd "$here/machines" && ls | sed 's/\.sh$//' | paste -sd' '))"
+# shellcheck source=machines/arm64.sh
+. "$here/machines/$machine.sh"
 CACHE=$1
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(6.12 sysroot busybox)
-if [ "${targets[*]}" = all ]; then
-	targets=(6.1 6.12 6.12-16k sysroot busybox)
-fi
+extras="busybox${SYSROOT_PACKAGES:+ sysroot}"
+# shellcheck disable=SC2206
+[ ${#targets[@]} -gt 0 ] || targets=($DEFAULT_KERNEL $extras)
+# shellcheck disable=SC2206
+[ "${targets[*]}" != all ] || targets=($KERNELS $extras)
 for t in "${targets[@]}"; do
-	case $t in
-	6.1|6.12|6.12-16k|sysroot|busybox) ;;
-	*) die "unknown target '$t' (known: 6.1 6.12 6.12-16k sysroot busybox all)" ;;
+	case " $KERNELS $extras " in
+	*" $t "*) ;;
+	*) die "unknown target '$t' for the $machine machine (known: $KERNELS $extras all)" ;;
 	esac
 done
 
@@ -111,11 +115,11 @@ flock 9
 mkdir -p "$APT/etc/sources.list.d" "$APT/etc/preferences.d" \
 	"$APT/state/lists/partial" "$APT/cache/archives/partial" "$CACHE/tmp"
 cat >"$APT/etc/sources.list" <<EOF
-# Written by fetch.sh: arm64 packages of Debian 12 ($SUITE), for the
-# emulated arm64 machine. Not the system's apt configuration.
-deb [arch=arm64 signed-by=$KEYRING] $MIRROR $SUITE main
-deb [arch=arm64 signed-by=$KEYRING] $MIRROR $SUITE-updates main
-deb [arch=arm64 signed-by=$KEYRING] $SECURITY_MIRROR $SUITE-security main
+# Written by fetch.sh: $DEB_ARCH packages of Debian 12 ($SUITE), for the
+# emulated $machine machine. Not the system's apt configuration.
+deb [arch=$DEB_ARCH signed-by=$KEYRING] $MIRROR $SUITE main
+deb [arch=$DEB_ARCH signed-by=$KEYRING] $MIRROR $SUITE-updates main
+deb [arch=$DEB_ARCH signed-by=$KEYRING] $SECURITY_MIRROR $SUITE-security main
 EOF
 # No package is installed in this configuration's eyes.
 : >"$APT/state/status"
@@ -127,8 +131,8 @@ APT_OPTS=(
 	-o "Dir::State=$APT/state"
 	-o "Dir::State::status=$APT/state/status"
 	-o "Dir::Cache=$APT/cache"
-	-o "APT::Architecture=arm64"
-	-o "APT::Architectures=arm64"
+	-o "APT::Architecture=$DEB_ARCH"
+	-o "APT::Architectures=$DEB_ARCH"
 	# apt run as root downloads as the user _apt, who may not be allowed
 	# into CACHE; the files are checked against the signed indexes anyway.
 	-o "APT::Sandbox::User=root"
@@ -139,7 +143,7 @@ apt_cache() { apt-cache "${APT_OPTS[@]}" "$@"; }
 lists_ready=0
 update_lists() {
 	[ $lists_ready = 1 ] && return 0
-	say "reading the arm64 package lists of Debian $SUITE (private apt configuration in $APT)"
+	say "reading the $DEB_ARCH package lists of Debian $SUITE (private apt configuration in $APT)"
 	# --error-on=any: a list that failed to download is an error, not a
 	# warning followed by stale results.
 	if ! apt_get -q --error-on=any update >"$CACHE/tmp/apt-update.log" 2>&1; then
@@ -178,23 +182,12 @@ download() {
     moved on to a newer version."
 	fi
 	# apt-get names the file PKG_VERSION_ARCH.deb, with ':' written %3a.
-	deb=$(ls "$CACHE/tmp/${pkg}_"*_arm64.deb 2>/dev/null | head -n 1)
+	deb=$(ls "$CACHE/tmp/${pkg}_"*_"$DEB_ARCH".deb 2>/dev/null | head -n 1)
 	[ -n "$deb" ] || die "apt-get download of $pkg left no .deb in $CACHE/tmp"
 }
 
 # ---- kernels ----------------------------------------------------------
-# The package-name pattern of each flavour.
-kernel_pattern() {
-	case $1 in
-	# Linux 6.1 is Debian 12's own kernel; its small cloud flavour is
-	# enough (virtio, PL011 console, CONFIG_KVM=y).
-	6.1) echo '^linux-image-6\.1\.0-[0-9]+-cloud-arm64-unsigned$' ;;
-	# Linux 6.12 comes to Debian 12 through bookworm-security and
-	# bookworm-updates; it has the SMCCC filter (Linux 6.4 and later).
-	6.12) echo '^linux-image-6\.12\.[0-9]+\+deb12-arm64-unsigned$' ;;
-	6.12-16k) echo '^linux-image-6\.12\.[0-9]+\+deb12-arm64-16k-unsigned$' ;;
-	esac
-}
+# (kernel_pattern FLAVOUR, the package-name pattern, is the machine's.)
 
 fetch_kernel() {
 	local flavour=$1 dir=$CACHE/kernels/$1 pkg version deb='' unpack
@@ -206,7 +199,7 @@ fetch_kernel() {
 	update_lists
 	pkg=$(newest_package "$(kernel_pattern "$flavour")")
 	[ -n "$pkg" ] || die "no package matching $(kernel_pattern "$flavour") in Debian $SUITE
-    for arm64 (is the mirror a full Debian mirror? EMU_ARM64_MIRROR=$MIRROR)"
+    for $DEB_ARCH (is the mirror a full Debian mirror? EMU_MIRROR=$MIRROR)"
 	version=$(candidate_version "$pkg")
 	[ -n "$version" ] && [ "$version" != "(none)" ] ||
 		die "apt lists $pkg but has no version of it to download"
@@ -222,9 +215,10 @@ fetch_kernel() {
 	unpack=$CACHE/tmp/unpack-$flavour
 	rm -rf "$unpack" && mkdir -p "$unpack"
 	say "unpacking the kernel from $(basename "$deb")"
-	# (Every kernel package has some virtio module, so the pattern matches.)
+	# (Every kernel package has some module under each pattern.)
+	# shellcheck disable=SC2086 # the patterns are words
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$unpack" --wildcards ./boot \
-		'./lib/modules/*/kernel/drivers/*virtio*' ||
+		$KERNEL_MODULE_PATHS ||
 		die "cannot unpack $deb (a damaged download? delete $CACHE/tmp and retry)"
 	local image config
 	image=$(ls "$unpack"/boot/vmlinu[xz]-* 2>/dev/null | head -n 1)
@@ -234,7 +228,11 @@ fetch_kernel() {
 	# Replace the old kernel only once the new one is complete, so an
 	# interrupted fetch never leaves a half-written kernel behind.
 	rm -rf "$dir.new" && mkdir -p "$dir.new"
-	mv "$image" "$dir.new/vmlinuz"
+	if [ "$KERNEL_IMAGE" = vmlinux ]; then
+		extract_vmlinux "$image" "$dir.new/vmlinuz"
+	else
+		mv "$image" "$dir.new/vmlinuz"
+	fi
 	mv "$config" "$dir.new/config"
 	keep_modules "$flavour" "$dir.new/config" "$unpack" "$dir.new/modules"
 	echo "$pkg" >"$dir.new/PACKAGE"
@@ -254,11 +252,11 @@ fetch_kernel() {
 # depmod writes it when the package is installed, and it never is here).
 keep_modules() { # flavour config unpack-dir modules-dir
 	local flavour=$1 config=$2 unpack=$3 to=$4 option wanted=() file name dep
-	for option in VIRTIO_PCI:virtio_pci VIRTIO_CONSOLE:virtio_console; do
+	for option in $KERNEL_DRIVERS; do
 		if grep -qx "CONFIG_${option%%:*}=m" "$config"; then
 			wanted+=("${option#*:}")
 		elif ! grep -qx "CONFIG_${option%%:*}=y" "$config"; then
-			die "the $flavour kernel has no CONFIG_${option%%:*}: the machine could not send its files back"
+			die "the $flavour kernel has no CONFIG_${option%%:*}: the machine cannot work without it"
 		fi
 	done
 	[ ${#wanted[@]} -gt 0 ] || return 0
@@ -285,13 +283,28 @@ keep_modules() { # flavour config unpack-dir modules-dir
 	say "kernel $flavour: modules $(paste -sd' ' "$to/order")"
 }
 
+# A bzImage holds the kernel as one compressed stream after its setup code;
+# the uncompressed ELF image (vmlinux) is that stream, decompressed. Find
+# it by its format's magic bytes, as the kernel's scripts/extract-vmlinux
+# does. (Debian's amd64 kernels are xz-compressed, CONFIG_KERNEL_XZ.)
+extract_vmlinux() { # bzImage vmlinux
+	local offset
+	offset=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$offset" ] || die "$1 holds no xz-compressed kernel (not a Debian amd64 bzImage?)"
+	# (xz stops at the end of the stream: what follows it is not read, so
+	# tail may die of SIGPIPE, which must not count as a failure.)
+	xz -dc --single-stream < <(tail -c +$((offset + 1)) "$1") > "$2" 2>/dev/null ||
+		die "cannot decompress the kernel in $1 (is xz-utils installed?)"
+	[ "$(od -An -c -N4 "$2" | tr -d ' ')" = '177ELF' ] ||
+		die "what $1 holds is not an ELF kernel image"
+}
+
 # What else the machine needs must be built in (=y). Check it now rather
 # than find out from a confusing boot failure.
 check_kernel_config() {
 	local flavour=$1 config=$2 option missing=
 	[ -n "$config" ] || die "the $flavour kernel package has no /boot/config-*"
-	for option in CONFIG_KVM CONFIG_DEVTMPFS CONFIG_BLK_DEV_INITRD \
-		CONFIG_RD_GZIP CONFIG_SERIAL_AMBA_PL011_CONSOLE; do
+	for option in $KERNEL_BUILTIN; do
 		grep -qx "$option=y" "$config" || missing="$missing $option"
 	done
 	[ -z "$missing" ] || die "the $flavour kernel lacks built-in$missing;
@@ -312,7 +325,7 @@ fetch_sysroot() {
 	for pkg in $SYSROOT_PACKAGES; do
 		version=$(candidate_version "$pkg")
 		[ -n "$version" ] && [ "$version" != "(none)" ] ||
-			die "no arm64 version of $pkg in Debian $SUITE"
+			die "no $DEB_ARCH version of $pkg in Debian $SUITE"
 		download "$pkg" "$version"
 		dpkg-deb -x "$deb" "$dir.new" || die "cannot unpack $deb"
 		echo "$pkg $version" >>"$dir.new/VERSIONS.tmp"
@@ -320,7 +333,7 @@ fetch_sysroot() {
 	done
 	# The kit links its arm64 test programs statically (the initramfs has
 	# no shared libraries), so the archives must be there.
-	for lib in libcunit.a libcapstone.a libjansson.a; do
+	for lib in $SYSROOT_STATIC_LIBS; do
 		[ -f "$dir.new/$SYSROOT_LIBDIR/$lib" ] ||
 			die "$lib is not in $SYSROOT_PACKAGES; the arm64 test programs cannot be linked statically"
 	done
@@ -339,7 +352,7 @@ fetch_busybox() {
 	fi
 	update_lists
 	version=$(candidate_version $pkg)
-	[ -n "$version" ] && [ "$version" != "(none)" ] || die "no arm64 version of $pkg in Debian $SUITE"
+	[ -n "$version" ] && [ "$version" != "(none)" ] || die "no $DEB_ARCH version of $pkg in Debian $SUITE"
 	download $pkg "$version"
 	rm -rf "$dir.new" "$CACHE/tmp/unpack-busybox" && mkdir -p "$dir.new"
 	dpkg-deb -x "$deb" "$CACHE/tmp/unpack-busybox" || die "cannot unpack $deb"

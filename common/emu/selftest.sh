@@ -6,7 +6,7 @@
 # 6.12-16k and 6.1 that the cache has), a results file comes back intact,
 # and run.sh reports every way a run can end with its own exit status.
 #
-#   --cache DIR   the cache (default: $EMU_ARM64_CACHE, else build/emu-arm64)
+#   --cache DIR   the cache (default: $EMU_CACHE, else build/emu-arm64)
 #   --fetch       fetch the KERNELs first if the cache lacks them
 #
 # Prints PASS or FAIL per check and a closing "N passed, N failed" line;
@@ -17,7 +17,7 @@ set -uo pipefail
 prog=selftest
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 kit_top=$(cd "$here/../.." && pwd)
-cache=${EMU_ARM64_CACHE:-$kit_top/build/emu-arm64}
+cache=${EMU_CACHE:-$kit_top/build/emu-arm64}
 fetch=0
 while [ $# -gt 0 ]; do
 	case $1 in

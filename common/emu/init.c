@@ -345,7 +345,7 @@ static void run_all(void)
 	FILE *runs = fopen(RUNS_FILE, "r");
 
 	if (!runs) {
-		msg("no %s: nothing to run (run.sh writes it; see common/emu-arm64/README.md)",
+		msg("no %s: nothing to run (run.sh writes it; see common/emu/README.md)",
 		    RUNS_FILE);
 		return;
 	}

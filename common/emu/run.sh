@@ -4,8 +4,10 @@
 # run.sh [OPTIONS] -- PROGRAM [ARG...]
 # run.sh [OPTIONS] --batch FILE
 #
-# Run static arm64 programs inside an emulated arm64 Linux machine
-# (qemu-system-aarch64, with KVM inside), as if they ran here.
+# Run static programs inside an emulated Linux machine with KVM inside
+# (QEMU), as if they ran here: arm64 (qemu-system-aarch64, EL2), or x86_64
+# with AMD-V (qemu-system-x86_64, SVM with nested paging). What differs
+# between the machines is data: machines/MACHINE.sh.
 #
 # With a PROGRAM: its output streams to stdout, the files it leaves in its
 # directory (/out, also $KIT_OUT) come back to --out, and run.sh exits with
@@ -20,11 +22,13 @@
 # them all (whatever they returned), else with the machine's status below.
 #
 # Options:
-#   --kernel K        6.1, 6.12 or 6.12-16k (fetched into the cache by
-#                     fetch.sh), or the path of an arm64 kernel image,
-#                     with a / in it (default: $EMU_ARM64_KERNEL, else 6.12)
-#   --cache DIR       the cache fetch.sh filled (default: $EMU_ARM64_CACHE,
-#                     else build/emu-arm64 at the top of the kit)
+#   --machine M       arm64 or x86_64 (default: $EMU_MACHINE, else arm64)
+#   --kernel K        one of the machine's kernels (arm64: 6.12, 6.12-16k,
+#                     6.1; x86_64: 6.1), fetched into the cache by fetch.sh,
+#                     or the path of a kernel image, with a / in it
+#                     (default: $EMU_KERNEL, else the machine's default)
+#   --cache DIR       the cache fetch.sh filled (default: $EMU_CACHE, else
+#                     build/emu-MACHINE at the top of the kit)
 #   --fetch           fetch what the cache lacks first (kernel, busybox)
 #   --file F[:PATH]   also put file F in the machine, at /bin/NAME or PATH
 #   --out DIR         where the files come back to (default: .)
@@ -41,10 +45,10 @@
 # Exit status: the program's, or (with a message saying what to do):
 #   124 the program did not finish within --timeout (it was killed)
 #   125 wrong usage, or a file to run or include is missing or unusable
-#   126 the program is there but could not be started (not a static arm64
-#       executable?)      127 the program was not in the machine
+#   126 the program is there but could not be started (not a static
+#       executable of the machine?)      127 the program was not in the machine
 #   128+N the program was killed by signal N (139: SIGSEGV)
-#   118 qemu-system-aarch64 is missing     119 the kernel is missing
+#   118 QEMU is missing     119 the kernel is missing
 #   120 the kernel did not start /init within --boot-timeout
 #   121 the guest kernel panicked
 #   122 the machine stopped, or stopped answering, before its end was
@@ -52,11 +56,12 @@
 #   123 QEMU failed (its message is shown)
 #
 # Example:
-#   common/emu-arm64/run.sh --kernel 6.12-16k --collect /tmp/probe.json \
+#   common/emu/run.sh --kernel 6.12-16k --collect /tmp/probe.json \
 #       --out /tmp/results -- build/emu-arm64/bin/kvmprobe
+#   common/emu/run.sh --machine x86_64 -- build/x86_64-emu/solution/01-first-run/grade
 set -uo pipefail
 
-prog=emu-arm64
+prog=emu
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 kit_top=$(cd "$here/../.." && pwd)
 
@@ -85,8 +90,7 @@ usage() {
 }
 
 # ---- options ------------------------------------------------------------
-kernel=${EMU_ARM64_KERNEL:-6.12}
-cache=${EMU_ARM64_CACHE:-$kit_top/build/emu-arm64}
+machine=${EMU_MACHINE:-arm64} kernel=${EMU_KERNEL:-} cache=${EMU_CACHE:-}
 fetch=0 out=. timeout_s=300 boot_timeout_s=60 batch=
 files=() collect=() envs=()
 
@@ -94,6 +98,7 @@ need_arg() { [ $# -ge 2 ] || { error "$1 needs a value"; usage; }; }
 is_seconds() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
 while [ $# -gt 0 ]; do
 	case $1 in
+	--machine) need_arg "$@"; machine=$2; shift 2 ;;
 	--kernel) need_arg "$@"; kernel=$2; shift 2 ;;
 	--cache) need_arg "$@"; cache=$2; shift 2 ;;
 	--fetch) fetch=1; shift ;;
@@ -121,11 +126,18 @@ is_seconds "$timeout_s" || die $EXIT_USAGE "--timeout wants whole seconds, not '
 is_seconds "$boot_timeout_s" ||
 	die $EXIT_USAGE "--boot-timeout wants whole seconds, not '$boot_timeout_s'"
 
+[ -f "$here/machines/$machine.sh" ] ||
+	die $EXIT_USAGE "no machine '$machine' (known: $(cd "$here/machines" && ls | sed 's/\.sh$//' | paste -sd' '))"
+# shellcheck source=machines/arm64.sh
+. "$here/machines/$machine.sh"
+prog=emu-$machine
+kernel=${kernel:-$DEFAULT_KERNEL}
+cache=${cache:-$kit_top/build/emu-$machine}
+
 # ---- what is needed on the host ---------------------------------------
-QEMU=qemu-system-aarch64
 command -v $QEMU >/dev/null ||
-	die $EXIT_NO_QEMU "$QEMU is not installed: it emulates the arm64 machine that runs the
-    arm64 lessons on this computer. Install it with: sudo apt-get install qemu-system-arm"
+	die $EXIT_NO_QEMU "$QEMU is not installed: it emulates the $MACHINE_TITLE machine that runs
+    lessons on this computer. Install it with: sudo apt-get install $QEMU_PACKAGE"
 
 # The kernel: a flavour in the cache, or a file.
 case $kernel in
@@ -136,11 +148,11 @@ kernel_dir=$(dirname "$kernel_file")
 busybox=$cache/busybox/busybox
 if [ $fetch = 1 ] && [[ $kernel != */* ]] && [ ! -s "$kernel_file" ]; then
 	info "kernel $kernel is not in $cache yet: fetching it (once)"
-	"$here/fetch.sh" "$cache" "$kernel" >&2 ||
+	"$here/fetch.sh" --machine "$machine" "$cache" "$kernel" >&2 ||
 		die $EXIT_NO_KERNEL "could not fetch kernel $kernel (fetch.sh said why above)"
 fi
 if [ $fetch = 1 ] && [ ! -x "$busybox" ]; then
-	"$here/fetch.sh" "$cache" busybox >&2 ||
+	"$here/fetch.sh" --machine "$machine" "$cache" busybox >&2 ||
 		die $EXIT_USAGE "could not fetch busybox (fetch.sh said why above)"
 fi
 if [ ! -s "$kernel_file" ]; then
@@ -148,13 +160,13 @@ if [ ! -s "$kernel_file" ]; then
 		die $EXIT_NO_KERNEL "no kernel image at $kernel"
 	fi
 	have=$(ls "$cache/kernels" 2>/dev/null | paste -sd' ')
-	case $kernel in
-	6.1|6.12|6.12-16k)
+	case " $KERNELS " in
+	*" $kernel "*)
 		die $EXIT_NO_KERNEL "kernel $kernel is not in $cache/kernels/ (there: ${have:-nothing}).
-    Fetch it once with: $here/fetch.sh $cache $kernel" ;;
+    Fetch it once with: $here/fetch.sh --machine $machine $cache $kernel" ;;
 	*)
-		die $EXIT_NO_KERNEL "no kernel '$kernel': give 6.1, 6.12 or 6.12-16k (fetched with
-    $here/fetch.sh $cache FLAVOUR), or the path of an arm64 kernel image" ;;
+		die $EXIT_NO_KERNEL "no kernel '$kernel' for the $machine machine: give one of $KERNELS
+    (fetched with $here/fetch.sh --machine $machine $cache FLAVOUR), or the path of a kernel image" ;;
 	esac
 fi
 kernel_name=$kernel
@@ -162,7 +174,7 @@ kernel_name=$kernel
 	kernel_name="$kernel ($(cat "$kernel_dir/PACKAGE") $(cat "$kernel_dir/VERSION"))"
 
 mkdir -p "$out" || die $EXIT_USAGE "cannot create the output directory $out"
-work=$(mktemp -d "${TMPDIR:-/tmp}/emu-arm64.XXXXXX") ||
+work=$(mktemp -d "${TMPDIR:-/tmp}/emu-$machine.XXXXXX") ||
 	die $EXIT_USAGE "cannot create a temporary directory"
 qemu_pid=
 cleanup() {
@@ -234,33 +246,32 @@ for f in "${files[@]}"; do
 done
 
 # ---- the initramfs ------------------------------------------------------
-# mkinitramfs checks that every program is a static arm64 one, and adds
-# /init, busybox and the kernel's modules.
-"$here/mkinitramfs" --cache "$cache" --kernel-dir "$kernel_dir" "$work/initramfs.cpio" \
+# mkinitramfs checks that every program is a static one of the machine,
+# and adds /init, busybox and the kernel's modules.
+"$here/mkinitramfs" --machine "$machine" --cache "$cache" --kernel-dir "$kernel_dir" \
+	"$work/initramfs.cpio" \
 	"$work/runs:/kit/runs" "${contents[@]}" ||
 	die $EXIT_USAGE "cannot build the initramfs (mkinitramfs said why above)"
 
 # ---- the machine --------------------------------------------------------
-# virtualization=on gives the guest kernel EL2, hence KVM; gic-version=3 is
-# the interrupt controller KVM's vGIC emulates; pauth-impdef=on makes
-# pointer authentication ~3.5x cheaper to emulate than the architected
-# algorithm (README.md, "Why these QEMU options"). -nic none: the machine
-# needs no network card, and without one QEMU needs no option ROM. The
-# virtio-serial port "kit.files" is the files' own channel back.
+# The machine's own options (QEMU_MACHINE), then what all machines share.
+# -nic none: the machine needs no network card, and without one QEMU needs
+# no option ROM. The virtio-serial port "kit.files" is the files' own
+# channel back.
 #
 # "quiet loglevel=1": of the kernel's messages only emergencies (a panic,
 # an Oops) reach the console, so the programs' output stands alone.
 # panic=-1: reboot at once on a panic, which -no-reboot turns into QEMU
 # exiting, instead of hanging until the time limit.
 if [ $verbose = 1 ]; then
-	cmdline="console=ttyAMA0 rdinit=/init panic=-1 loglevel=7"
+	cmdline="console=$CONSOLE rdinit=/init panic=-1 loglevel=7"
 else
-	cmdline="console=ttyAMA0 rdinit=/init panic=-1 quiet loglevel=1"
+	cmdline="console=$CONSOLE rdinit=/init panic=-1 quiet loglevel=1"
 fi
 # shellcheck disable=SC2054 # the commas belong to QEMU's options
 qemu_args=(
-	-M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on
-	-smp 2 -m 1G -accel tcg -nographic -no-reboot -monitor none -nic none
+	"${QEMU_MACHINE[@]}"
+	-m 1G -accel tcg -nographic -no-reboot -monitor none -nic none
 	-device virtio-serial-pci,id=kitserial
 	-chardev "file,id=kitfiles,path=$work/files.tar"
 	-device virtserialport,bus=kitserial.0,chardev=kitfiles,name=kit.files
@@ -316,14 +327,17 @@ handle_line() {
 	*"Internal error: Oops"*|*"Unable to handle kernel"*|*"kernel BUG at"*) oops=$line ;;
 	esac
 	if [ $state = boot ]; then
-		if [[ $line == KIT-INIT-START* ]]; then
+		# (The firmware's last words may stand before it on the line:
+		# SeaBIOS ends with "Booting from ROM.." and no newline.)
+		if [[ $line == *KIT-INIT-START* ]]; then
+			line=KIT-INIT-START${line#*KIT-INIT-START}
 			get_now
 			init_at=$now
 			release=${line#*release=} release=${release%% *}
 			page_size=${line#*pagesize=} page_size=${page_size%% *}
 			what=$(basename "${contents[0]%%:*}")
 			[ -z "$batch" ] || what="$nprogs programs"
-			info "Linux $release (arm64, $page_size-byte pages) booted in" \
+			info "Linux $release ($MACHINE_TITLE, $page_size-byte pages) booted in" \
 				"$(seconds $((init_at - started))) s; running $what"
 			state=running
 			tail_buf=()	# the boot went well: its messages explain nothing
@@ -437,7 +451,7 @@ if [ -z "$init_at" ]; then
 	show_tail
 	if [ $timed_out = 1 ]; then
 		die $EXIT_BOOT_TIMEOUT "the machine did not start /init within $boot_timeout_s s
-    (kernel $kernel_name). Is the kernel an arm64 image? Run again with
+    (kernel $kernel_name). Is the kernel an image for this machine? Run again with
     --verbose to see the kernel's messages, or give a slower computer more
     time with --boot-timeout."
 	fi
