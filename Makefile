@@ -140,9 +140,11 @@ endef
 # a variant per mutant, $(OUT)/mutant/N/LESSON/grade, whose student files
 # come from $(OUT)/mutant/N/LESSON/src/ (the solution with one mistake
 # made). A mistaken line may well warn, so mutants build without -Werror.
+# An index past the end of an array traps (SIGILL, a CRASH): reading one
+# element too far may otherwise go unseen, by luck of what lies beyond.
 MUTANTS ?=
 mutants_of = $(filter $(1)/%,$(MUTANTS))
-MUTANT_CFLAGS := -Wno-error -w
+MUTANT_CFLAGS := -Wno-error -w -fsanitize=bounds -fsanitize-undefined-trap-on-error
 
 # $(call lesson_rules,LESSON) defines, for each variant (student code from
 # lessons/, reference code from solutions/, and any mutants):
@@ -249,7 +251,7 @@ compdb:
 	@echo "compdb: compile_commands.json, $$(jq length compile_commands.json) files ($(ARCH))"
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes run sanitize fresh-check compdb \
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants run sanitize fresh-check compdb \
 	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
 
 help:
@@ -265,6 +267,7 @@ help:
 	@echo "  make run IMAGE=FILE   run any guest image with the kit's reference host"
 	@echo "                        (ARGS=\"--trace\" shows every exit; kvmrun --help)"
 	@echo "  make sanitize         the solutions' checks built with ASan and UBSan"
+	@echo "  make mutants          how many mutants of the solutions the checks kill"
 	@echo "  make deps             install the Debian/Ubuntu packages the kit needs"
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"
 	@echo "  make fresh-check      make deps + make check in a brand-new Debian 12 root (root only)"
@@ -348,6 +351,12 @@ mistakes: deps-check
 mistakes-run:
 	@mkdir -p $(BUILD)/check
 	@bash common/scripts/mistakes.sh "$(OUT)" "$(ARCH)" "$(or $(SUMMARY),/dev/null)" $(LESSONS)
+
+# Measure the checks with mutants of the solutions (common/scripts/mutants.sh):
+# per lesson, how many the checks kill. LESSON=NN-name for one lesson.
+mutants: deps-check
+	@$(MAKE) --no-print-directory all
+	@bash common/scripts/mutants.sh "$(OUT)" "$(ARCH)" $(or $(LESSON),$(LESSONS))
 
 docs: deps-check
 	@bash docs/build.sh "$(BUILD)/docs" $(LESSONS)

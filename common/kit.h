@@ -84,6 +84,12 @@ int kit_todo(const char *lesson, const char *section, const char *what);
  */
 extern void (*kit_todo_observer)(const char *lesson, const char *section, const char *what);
 
+/* The message of the first kit_todo() reached since kit_forget_todos()
+ * (or the start), or NULL: a program reports the TODO itself, whatever
+ * error its caller made of it. */
+const char *kit_first_todo(void);
+void kit_forget_todos(void);
+
 /* ------------------------------------------------------------------ */
 /* The KVM device                                                      */
 /* ------------------------------------------------------------------ */

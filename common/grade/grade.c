@@ -67,6 +67,7 @@ static bool parse_options(int argc, char **argv, struct grade_options *o)
 	int opt;
 
 	memset(o, 0, sizeof(*o));
+	o->program = argv[0];
 	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	o->fail_on_skip = env_flag("KIT_FAIL_ON_SKIP");
 	if (timeout && atoi(timeout) > 0)

@@ -58,6 +58,7 @@ struct grade_options {
 	bool list;
 	bool color;
 	bool fail_on_skip;
+	const char *program;    /* argv[0]: to rerun one test under gdb */
 };
 
 /* How one test counts, as grade.c decided. */

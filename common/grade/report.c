@@ -115,13 +115,45 @@ static void report_starter(const struct grade_options *o, const struct grade_tes
 	}
 }
 
+/* The TODOs a failing test reached, and the first test that showed each:
+ * a later test stopped by the same TODO is blocked by that missing step
+ * and says so in one line (as gradelib's parent= does), rather than
+ * repeating its whole message. */
+#define MAX_SHOWN_TODOS 32
+static struct {
+	struct grade_todo todo;
+	const char *test;
+} shown_todos[MAX_SHOWN_TODOS];
+static unsigned nshown_todos;
+
+static const char *todo_shown_by(const struct grade_todo *todo)
+{
+	unsigned i;
+
+	for (i = 0; i < nshown_todos; i++)
+		if (strcmp(shown_todos[i].todo.section, todo->section) == 0 &&
+		    strcmp(shown_todos[i].todo.what, todo->what) == 0)
+			return shown_todos[i].test;
+	return NULL;
+}
+
 static void report_graded(const struct grade_options *o, const struct grade_test *t,
 			  const struct grade_result *r, const struct grade_verdict *v)
 {
 	bool ok = r->status == ST_PASS;
+	const char *first;
 
 	printf("  %s%-7s%s %2u/%-2u %s: %s\n", color(o, r->status), grade_status_name(r->status),
 	       reset(o), v->score, t->points, t->name, t->behaviour);
+	if (!ok && r->ntodos && !o->verbose && (first = todo_shown_by(&r->todo))) {
+		printf(INDENT "blocked: needs %s first (TODO: %s, README section \"%s\")\n",
+		       first, r->todo.what, r->todo.section);
+		return;
+	}
+	if (!ok && r->ntodos && nshown_todos < MAX_SHOWN_TODOS) {
+		shown_todos[nshown_todos].todo = r->todo;
+		shown_todos[nshown_todos++].test = t->name;
+	}
 	if (!ok) {
 		print_indented(r->messages, INDENT, 0);
 		if (t->hint)
@@ -131,6 +163,11 @@ static void report_graded(const struct grade_options *o, const struct grade_test
 		printf(INDENT "what the test printed:\n");
 		print_indented(r->output, OUTPUT_INDENT, GRADE_SHOWN_OUTPUT_LINES);
 	}
+	/* Where it crashed: gdb, following the test's own process (each test
+	 * runs in a child), stops at the faulting line and shows the calls. */
+	if (r->status == ST_CRASH)
+		printf(INDENT "to see where: gdb -q -ex 'set follow-fork-mode child' -ex run -ex bt "
+		       "--args %s --only %s\n", o->program, t->name);
 }
 
 void report_test(const struct grade_options *o, const struct grade_test *t,

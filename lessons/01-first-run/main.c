@@ -19,15 +19,22 @@ GUEST_IMAGE_DECLARE(hello);
 
 #define RUN_TIMEOUT_MS KIT_RUN_TIMEOUT_MS
 
+/* A step's verdict. A TODO reached on the way is the news, whatever the
+ * step returned: a TODO in first_classify_exit() makes first_run() fail
+ * with "unexpected exit", but what is missing is the TODO. */
 static bool step(const char *what, int ret)
 {
+	const char *todo = kit_first_todo();
+
+	if (todo) {
+		printf("  [TODO] %s\n         %s\n", what, todo);
+		return false;
+	}
 	if (ret >= 0) {
 		printf("  [ok]   %s\n", what);
 		return true;
 	}
-	printf("  [%s] %s\n         %s\n",
-	       strncmp(kit_last_error(), "TODO:", 5) == 0 ? "TODO" : "FAIL", what,
-	       kit_last_error());
+	printf("  [FAIL] %s\n         %s\n", what, kit_last_error());
 	return false;
 }
 

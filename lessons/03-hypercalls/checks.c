@@ -248,6 +248,21 @@ static void test_dispatch_bounds(void)
 	call.args[1] = KIT_HC_MAX_WRITE + 1;
 	EXPECT_EQ_INT("WRITE of KIT_HC_MAX_WRITE + 1 bytes", hc_dispatch(&host, &call),
 		      KIT_HC_EINVAL);
+	/* Arguments are 64 bits: a value above 2^32 must not act as its low half. */
+	call.args[1] = 0x100000000ULL + 4;
+	EXPECT_EQ_INT("WRITE of 2^32 + 4 bytes (too long, not 4)", hc_dispatch(&host, &call),
+		      KIT_HC_EINVAL);
+	call.args[0] = 0x100000000ULL + 0x10000 - 4;
+	call.args[1] = 4;
+	EXPECT_EQ_INT("WRITE from 2^32 + (the last 4 bytes of RAM): outside RAM",
+		      hc_dispatch(&host, &call), KIT_HC_EFAULT);
+	memset(&call, 0, sizeof(call));
+	call.nr = KIT_HC_EXIT;
+	call.args[0] = 0x123456789abcdef0ULL;
+	EXPECT_EQ_INT("hc_dispatch(EXIT) returns", hc_dispatch(&host, &call), 0);
+	EXPECT(host.exited, "after hc_dispatch(EXIT), host->exited should be true");
+	EXPECT_EQ_U64("host->exit_code after EXIT(0x123456789abcdef0): all 64 bits",
+		      (uint64_t)host.exit_code, 0x123456789abcdef0ULL);
 	vm_destroy(&vm);
 }
 

@@ -50,6 +50,9 @@ int hc_on_exit(struct vcpu *cpu, void *ctx)
 	ret = hc_read_call(cpu, host, &call);
 	if (ret < 0)
 		return ret;
+	if (ret > 0)
+		return kit_error(-EPROTO, "hc_read_call() returned %d: it returns 0, or a "
+				 "negative errno (README section \"3. Reading the arguments\")", ret);
 	result = hc_dispatch(host, &call);
 	if (host->ncalls < HC_LOG_MAX) {
 		host->log[host->ncalls].call = call;
@@ -78,6 +81,9 @@ int hc_on_exit(struct vcpu *cpu, void *ctx)
 	if (host->exited)
 		return RUN_EXIT_STOP;
 	ret = hc_set_result(cpu, host, result);
+	if (ret > 0)
+		return kit_error(-EPROTO, "hc_set_result() returned %d: it returns 0, or a "
+				 "negative errno (README section \"6. Returning the result\")", ret);
 	return ret < 0 ? ret : RUN_EXIT_HANDLED;
 }
 
