@@ -175,9 +175,11 @@ static const char *exit_advice(const struct kvm_run *run)
 		       "(emulation) usually means executing from an address with no "
 		       "memory slot, or an instruction KVM's emulator lacks.";
 	case KVM_EXIT_UNKNOWN:
-		return "exit_reason 0 after a successful KVM_RUN is unusual; if "
-		       "KVM_RUN failed, exit_reason is stale and meaningless: check "
-		       "KVM_RUN's return value and errno first.";
+		return "If KVM_RUN failed, exit_reason is stale and meaningless: check "
+		       "KVM_RUN's return value and errno first. If KVM_RUN returned 0, "
+		       "what is read is most likely not the vCPU's kvm_run at all: it must "
+		       "be mmap()ed MAP_SHARED from the vCPU fd (a MAP_PRIVATE copy never "
+		       "sees what KVM writes), KVM_GET_VCPU_MMAP_SIZE bytes.";
 	default:
 		return NULL;
 	}
@@ -218,6 +220,13 @@ static void print_code_at_pc(struct vcpu *cpu, FILE *out)
 	fprintf(out, "  instruction at pc 0x%llx (guest physical 0x%llx, %s): %s%s\n",
 		(unsigned long long)pc, (unsigned long long)pc_gpa, isa_names[isa], text,
 		n ? "" : " (not decoded)");
+	/* What the instruction says about a guest that never exited. */
+	if (strncmp(text, "vmcall", 6) == 0 || strncmp(text, "vmmcall", 7) == 0)
+		fprintf(out, "  what it means here: the guest is in a %s. KVM handles "
+			"vmcall/vmmcall in the kernel: it never exits to userspace (on VT-x and "
+			"AMD-V the guest gets -1000, -KVM_ENOSYS, in RAX; a software back end "
+			"may never return). Use the port I/O hypercall of lesson 03 instead.\n",
+			strncmp(text, "vmcall", 6) == 0 ? "vmcall" : "vmmcall");
 }
 
 void vcpu_diagnose(struct vcpu *cpu, const char *why, FILE *out)

@@ -84,6 +84,18 @@ for lesson in "${lessons[@]}"; do
 			errors=$((errors + 1))
 		fi
 	done < <(cd "$root" && bash common/scripts/todos.sh lessons/"$lesson"/*.c | cut -f3 | sort -u)
+
+	# Each graded check (a { "name", ... } entry of a checks table) is
+	# named, in backquotes, in a "Checks:" paragraph of the text.
+	checks_text=$(awk '/^Checks:/ { p = 1 } p { print } /^$/ { p = 0 }' "$text")
+	while IFS= read -r check; do
+		if ! grep -qF "\`$check\`" <<< "$checks_text"; then
+			echo "docs: the check $check (lessons/$lesson) is named in no \"Checks:\"" \
+				"paragraph of lessons/$lesson/README.md" >&2
+			errors=$((errors + 1))
+		fi
+	done < <(grep -hoE '^[[:space:]]*\{ "[a-z0-9_]+",' "$root/lessons/$lesson"/checks*.c |
+		 sed -E 's/.*"([a-z0-9_]+)".*/\1/' | sort -u)
 done
 
 if [ "$errors" -gt 0 ]; then

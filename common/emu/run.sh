@@ -252,6 +252,13 @@ done
 	"$work/initramfs.cpio" \
 	"$work/runs:/kit/runs" "${contents[@]}" ||
 	die $EXIT_USAGE "cannot build the initramfs (mkinitramfs said why above)"
+# The initramfs is loaded into the machine's memory and then unpacked in
+# it: twice its size must fit, with room to run.
+MEMORY_MB=2048
+initramfs_mb=$(( $(stat -c %s "$work/initramfs.cpio") / 1048576 ))
+[ $((initramfs_mb * 5)) -le $((MEMORY_MB * 2)) ] ||
+	die $EXIT_USAGE "the programs and files come to $initramfs_mb MB, too many for the
+    machine's $MEMORY_MB MB (at most $((MEMORY_MB * 2 / 5)) MB): run them in several batches"
 
 # ---- the machine --------------------------------------------------------
 # The machine's own options (QEMU_MACHINE), then what all machines share.
@@ -271,7 +278,7 @@ fi
 # shellcheck disable=SC2054 # the commas belong to QEMU's options
 qemu_args=(
 	"${QEMU_MACHINE[@]}"
-	-m 1G -accel tcg -nographic -no-reboot -monitor none -nic none
+	-m "$MEMORY_MB" -accel tcg -nographic -no-reboot -monitor none -nic none
 	-device virtio-serial-pci,id=kitserial
 	-chardev "file,id=kitfiles,path=$work/files.tar"
 	-device virtserialport,bus=kitserial.0,chardev=kitfiles,name=kit.files

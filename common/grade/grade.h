@@ -121,8 +121,15 @@ void inject_ioctl_error(unsigned long request, int err, unsigned count);
  * reaching the kernel (e.g. a KVM_GET_API_VERSION other than 12). */
 void inject_ioctl_value(unsigned long request, int value, unsigned count);
 /* From now on, sysconf(_SC_PAGESIZE) and getpagesize() return `size`
- * (0: the real value again), to grade code for 16 KiB-page hosts here. */
+ * (0: the real value again; negative: sysconf fails with EINVAL), to grade
+ * code for 16 KiB-page hosts here. */
 void inject_page_size(long size);
+/* The next `count` open() calls of the code under test fail with `err`. */
+void inject_open_error(int err, unsigned count);
+/* The next watchdog_arm() fails with -err. */
+void inject_watchdog_arm_error(int err);
+/* The argument of the last call of ioctl `request` (e.g. a vCPU id). */
+unsigned long inject_last_ioctl_arg(unsigned long request);
 /*
  * The next KVM_RUN does not reach the kernel: it returns 0 after `fill`
  * has written a made-up exit into `run` (e.g. an `out` with count 3, which

@@ -11,6 +11,7 @@
  * pages, like a Raspberry Pi 5). Nothing is changed unless a check asks.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "../kit.h"
 
 int __real_ioctl(int fd, unsigned long request, ...);
+int __real_open(const char *path, int flags, ...);
 int __real_watchdog_arm(struct kvm_run *run, unsigned timeout_ms);
 long __real_sysconf(int name);
 int __real_getpagesize(void);
@@ -39,7 +41,10 @@ struct fault {
 
 static struct {
 	struct fault faults[MAX_FAULTS];
-	struct { unsigned long request; unsigned calls; } counted[MAX_COUNTED];
+	struct { unsigned long request; unsigned calls; unsigned long last_arg; } counted[MAX_COUNTED];
+	int open_err;
+	unsigned open_count;
+	int watchdog_err;
 	long page_size;
 	struct kvm_run *fake_run;
 	void (*fake_fill)(struct kvm_run *run);
@@ -78,6 +83,17 @@ void inject_ioctl_value(unsigned long request, int value, unsigned count)
 	add_fault(request, 0, value, count);
 }
 
+void inject_open_error(int err, unsigned count)
+{
+	inj.open_err = err;
+	inj.open_count = count;
+}
+
+void inject_watchdog_arm_error(int err)
+{
+	inj.watchdog_err = err;
+}
+
 void inject_page_size(long size)
 {
 	inj.page_size = size;
@@ -105,6 +121,12 @@ unsigned inject_watchdog_arms(struct kvm_run **run, unsigned *timeout_ms)
 
 int __wrap_watchdog_arm(struct kvm_run *run, unsigned timeout_ms)
 {
+	if (inj.watchdog_err) {
+		int err = inj.watchdog_err;
+
+		inj.watchdog_err = 0;
+		return kit_errno_error(err, "timer_settime", "(a failure made up by the check)");
+	}
 	inj.watchdog_arms++;
 	inj.watchdog_run = run;
 	inj.watchdog_ms = timeout_ms;
@@ -121,6 +143,16 @@ unsigned inject_ioctl_calls(unsigned long request)
 	return 0;
 }
 
+unsigned long inject_last_ioctl_arg(unsigned long request)
+{
+	unsigned i;
+
+	for (i = 0; i < MAX_COUNTED; i++)
+		if (inj.counted[i].request == request)
+			return inj.counted[i].last_arg;
+	return 0;
+}
+
 bool inject_last_memory_region(struct kvm_userspace_memory_region *out)
 {
 	if (inj.have_region)
@@ -128,7 +160,7 @@ bool inject_last_memory_region(struct kvm_userspace_memory_region *out)
 	return inj.have_region;
 }
 
-static void count_call(unsigned long request)
+static void count_call(unsigned long request, unsigned long arg)
 {
 	unsigned i;
 
@@ -136,6 +168,7 @@ static void count_call(unsigned long request)
 		if (inj.counted[i].request == request || inj.counted[i].request == 0) {
 			inj.counted[i].request = request;
 			inj.counted[i].calls++;
+			inj.counted[i].last_arg = arg;
 			return;
 		}
 	}
@@ -152,7 +185,7 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 
-	count_call(request);
+	count_call(request, (unsigned long)arg);
 	for (i = 0; i < MAX_FAULTS; i++) {
 		struct fault *f = &inj.faults[i];
 
@@ -188,8 +221,30 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	return ret;
 }
 
+/* open() as the code under test calls it (not the C library's own). */
+int __wrap_open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	if (inj.open_count) {
+		inj.open_count--;
+		errno = inj.open_err;
+		return -1;
+	}
+	va_start(ap, flags);
+	if (flags & O_CREAT)
+		mode = (mode_t)va_arg(ap, int);
+	va_end(ap);
+	return __real_open(path, flags, mode);
+}
+
 long __wrap_sysconf(int name)
 {
+	if (name == _SC_PAGESIZE && inj.page_size < 0) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (name == _SC_PAGESIZE && inj.page_size)
 		return inj.page_size;
 	return __real_sysconf(name);

@@ -497,7 +497,7 @@ stage_amd() {
 			[ ! -e /dev/kvm ] && exec make --no-print-directory lesson-01 EMU=1 SOLUTION=1') \
 			> "$log" 2>&1
 		expect_status $? 0 "with /dev/kvm hidden, make lesson-01 EMU=1 SOLUTION=1 succeeds"
-		expect_line "$log" '^score 01-first-run: 33/33$' \
+		expect_line "$log" '^score 01-first-run: ([0-9]+)/\1$' \
 			"with /dev/kvm hidden, lesson 01 is graded in the emulated machine: full marks"
 		expect_line "$log" 'x86_64 with AMD-V, 4096-byte pages\) booted' "... in the AMD-V machine"
 	else

@@ -9,6 +9,7 @@
  * your code handles errors this machine would never produce by itself.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -35,9 +36,10 @@ void open_and_create(struct vm *vm)
 {
 	int ret = first_open_kvm(vm);
 
-	ASSERT(ret >= 0, "first_open_kvm() returned %d: %s", ret, kit_last_error());
+	/* 0 on success, as every function of the kit: not any value >= 0. */
+	ASSERT(ret == 0, "first_open_kvm() returned %d: %s", ret, kit_last_error());
 	ret = first_create_vm(vm);
-	ASSERT(ret >= 0, "first_create_vm() returned %d: %s", ret, kit_last_error());
+	ASSERT(ret == 0, "first_create_vm() returned %d: %s", ret, kit_last_error());
 }
 
 /* Steps 2 to 7 with `image`: a VM ready to run. */
@@ -49,11 +51,11 @@ void build_vm(struct vm *vm, struct vcpu *cpu, const struct guest_image *image)
 	ret = first_add_memory(vm, GUEST_RAM_GPA, GUEST_RAM_SIZE);
 	ASSERT(ret >= 0, "first_add_memory() returned %d: %s", ret, kit_last_error());
 	ret = first_load_guest(vm, GUEST_LOAD_GPA, image->bytes, image->size);
-	ASSERT(ret >= 0, "first_load_guest() returned %d: %s", ret, kit_last_error());
+	ASSERT(ret == 0, "first_load_guest() returned %d: %s", ret, kit_last_error());
 	ret = first_create_vcpu(vm, cpu);
-	ASSERT(ret >= 0, "first_create_vcpu() returned %d: %s", ret, kit_last_error());
+	ASSERT(ret == 0, "first_create_vcpu() returned %d: %s", ret, kit_last_error());
 	ret = first_set_registers(cpu, GUEST_LOAD_GPA);
-	ASSERT(ret >= 0, "first_set_registers() returned %d: %s", ret, kit_last_error());
+	ASSERT(ret == 0, "first_set_registers() returned %d: %s", ret, kit_last_error());
 }
 
 /* Build a VM with `image`, run it with first_run(), capture its output. */
@@ -70,7 +72,29 @@ struct run_outcome run_guest_with(const struct guest_image *image, unsigned time
 	ASSERT(serial != NULL, "open_memstream failed");
 	if (fake_first_exit)
 		inject_fake_exit(cpu.run, fake_first_exit);
+	/* stderr goes to a file for the run, to see whether a diagnosis was
+	 * printed; then it is copied to the real stderr, for the report. */
+	fflush(stderr);
+	FILE *err = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	ASSERT(err && saved >= 0, "cannot capture stderr");
+	dup2(fileno(err), STDERR_FILENO);
 	out.ret = first_run(&cpu, serial, timeout_ms);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	{
+		char line[512];
+
+		rewind(err);
+		while (fgets(line, sizeof(line), err)) {
+			out.diagnosed |= strstr(line, "=== guest diagnosis") != NULL;
+			fputs(line, stderr);
+		}
+		fclose(err);
+	}
+	/* open_memstream's length is what was flushed so far. */
+	out.flushed_len = out.output_len;
 	fclose(serial);
 	out.exit_reason = cpu.run->exit_reason;
 	vcpu_destroy(&cpu);
@@ -100,6 +124,13 @@ static void test_api_version_checked(void)
 	ret = first_open_kvm(&vm);
 	ASSERT(ret >= 0, "first_open_kvm() returned %d: %s", ret, kit_last_error());
 	EXPECT(vm.kvm_fd >= 0, "vm->kvm_fd should hold the open /dev/kvm, got %d", vm.kvm_fd);
+	if (vm.kvm_fd >= 0) {
+		EXPECT((fcntl(vm.kvm_fd, F_GETFL) & O_ACCMODE) == O_RDWR,
+		       "/dev/kvm must be opened O_RDWR (KVM's ioctls change state)");
+		EXPECT(fcntl(vm.kvm_fd, F_GETFD) & FD_CLOEXEC,
+		       "/dev/kvm must be opened O_CLOEXEC (a program this one starts must not "
+		       "inherit the VM)");
+	}
 	ASSERT(inject_ioctl_calls(KVM_GET_API_VERSION) >= 1,
 	       "first_open_kvm() never called KVM_GET_API_VERSION");
 	vm_destroy(&vm);
@@ -135,16 +166,44 @@ static void test_vm_created(void)
 
 /* ---- 4. Give the guest memory ---------------------------------------- */
 
+/* Are all pages of [addr, addr + len) in memory? */
+static bool all_resident(const void *addr, size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (len + page - 1) / page, i;
+	unsigned char *vec = calloc(n, 1);
+	bool all = vec && mincore((void *)addr, len, vec) == 0;
+
+	for (i = 0; all && i < n; i++)
+		all = vec[i] & 1;
+	free(vec);
+	return all;
+}
+
+/* How many mappings this process has (a refused slot must leave none). */
+static unsigned count_mappings(void)
+{
+	unsigned n = 0;
+	int c;
+	FILE *maps = fopen("/proc/self/maps", "r");
+
+	if (!maps)
+		return 0;
+	while ((c = fgetc(maps)) != EOF)
+		n += c == '\n';
+	fclose(maps);
+	return n;
+}
+
 static void test_memory_slot_registered(void)
 {
 	struct kvm_userspace_memory_region region;
 	struct vm vm = VM_EMPTY;
-	uint64_t i;
 	int ret;
 
 	open_and_create(&vm);
 	ret = first_add_memory(&vm, GUEST_RAM_GPA, GUEST_RAM_SIZE);
 	ASSERT(ret >= 0, "first_add_memory() returned %d: %s", ret, kit_last_error());
+	EXPECT_EQ_INT("first_add_memory() for the first slot (its slot number)", ret, 0);
 	ASSERT_EQ_U64("vm->nslots after one first_add_memory()", vm.nslots, 1);
 	ASSERT(inject_last_memory_region(&region),
 	       "no successful KVM_SET_USER_MEMORY_REGION was made");
@@ -156,11 +215,140 @@ static void test_memory_slot_registered(void)
 		      region.userspace_addr, (uintptr_t)vm.slots[0].host);
 	EXPECT_EQ_U64("the slot's flags (guest RAM is writable: no KVM_MEM_READONLY)",
 		      region.flags, 0);
+	EXPECT_EQ_U64("the slot number given to KVM (vm->nslots, 0 for the first)",
+		      region.slot, 0);
+	EXPECT_EQ_U64("vm->slots[0].slot", vm.slots[0].slot, 0);
+	EXPECT_EQ_U64("vm->slots[0].flags", vm.slots[0].flags, 0);
 	ASSERT(vm.slots[0].host != NULL, "vm->slots[0].host is NULL");
-	for (i = 0; i < GUEST_RAM_SIZE; i++)
-		if (vm.slots[0].host[i] != 0)
-			FAIL("guest RAM should start zeroed; byte 0x%llx is 0x%02x",
-			     (unsigned long long)i, vm.slots[0].host[i]);
+	/* Fresh anonymous memory reads as zero anyway; what writing every byte
+	 * does that can be seen is that every page is now there (mincore). */
+	EXPECT(all_resident(vm.slots[0].host, GUEST_RAM_SIZE),
+	       "not every page of guest RAM is present: write every byte (memset) before "
+	       "the guest runs");
+	vm_destroy(&vm);
+}
+
+/* Sizes at the edges, and the limits: a size of one byte past a page is
+ * two pages; 0 bytes, more slots than the kit has, and a size no process
+ * can map are refused, each cleanly. */
+static void test_memory_slot_edges(void)
+{
+	struct kvm_userspace_memory_region region;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	struct vm vm = VM_EMPTY;
+	unsigned i, before;
+	int ret;
+
+	open_and_create(&vm);
+	ret = first_add_memory(&vm, 0, page + 1);
+	ASSERT(ret == 0, "first_add_memory(0, one page + 1 byte) returned %d: %s", ret,
+	       kit_last_error());
+	ASSERT(inject_last_memory_region(&region), "no KVM_SET_USER_MEMORY_REGION was made");
+	EXPECT_EQ_U64("memory_size for one page + 1 byte (rounded up: two pages)",
+		      region.memory_size, 2 * page);
+	EXPECT_EQ_INT("first_add_memory() of 0 bytes", first_add_memory(&vm, 16 * page, 0),
+		      -EINVAL);
+	EXPECT(first_add_memory(&vm, 20 * page, UINT64_MAX) < 0,
+	       "first_add_memory() of 2^64 - 1 bytes (rounding it up overflows) should fail");
+	before = count_mappings();
+	ret = first_add_memory(&vm, 32 * page, 1ULL << 62);
+	EXPECT(ret < 0, "a slot of 2^62 bytes cannot be mapped: first_add_memory() should "
+	       "fail, it returned %d", ret);
+	EXPECT_EQ_U64("mappings left after the refused 2^62-byte slot", count_mappings(), before);
+	EXPECT_EQ_U64("vm->nslots after the refused slots", vm.nslots, 1);
+	for (i = 1; i < KIT_MAX_SLOTS; i++) {
+		/* A 1-byte slot is one page. */
+		ret = first_add_memory(&vm, (64 + 2 * i) * page, i == 1 ? 1 : page);
+		ASSERT(ret == (int)i, "slot %u: first_add_memory() returned %d: %s", i, ret,
+		       kit_last_error());
+		EXPECT_EQ_U64("vm->slots[i].gpa", vm.slots[i].gpa, (64 + 2 * i) * page);
+		EXPECT_EQ_U64("vm->slots[i].size", vm.slots[i].size, page);
+		EXPECT_EQ_U64("vm->slots[i].slot", vm.slots[i].slot, i);
+	}
+	EXPECT_EQ_INT("first_add_memory() with all KIT_MAX_SLOTS slots in use",
+		      first_add_memory(&vm, 256 * page, page), -ENOSPC);
+	vm_destroy(&vm);
+}
+
+/* Every system call and ioctl of steps 2 to 6 can fail: the failure is
+ * passed on as the call's own errno, with its name, and a refused memory
+ * slot leaves nothing behind. (The injector makes each fail once.) */
+static void test_errors_reported(void)
+{
+	struct vm vm = VM_EMPTY;
+	struct vcpu cpu = VCPU_EMPTY;
+	unsigned before;
+	int ret;
+
+	inject_open_error(EACCES, 1);
+	ret = first_open_kvm(&vm);
+	EXPECT_EQ_INT("first_open_kvm() when open() fails with EACCES", ret, -EACCES);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "open");
+	vm_destroy(&vm);
+
+	vm = (struct vm)VM_EMPTY;
+	inject_ioctl_error(KVM_GET_API_VERSION, EBADF, 1);
+	ret = first_open_kvm(&vm);
+	EXPECT_EQ_INT("first_open_kvm() when KVM_GET_API_VERSION fails with EBADF", ret, -EBADF);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_GET_API_VERSION");
+	vm_destroy(&vm);
+
+	vm = (struct vm)VM_EMPTY;
+	inject_ioctl_value(KVM_GET_API_VERSION, 0, 1);
+	EXPECT_EQ_INT("first_open_kvm() when KVM_GET_API_VERSION answers 0 (not 12)",
+		      first_open_kvm(&vm), -EPROTO);
+	vm_destroy(&vm);
+
+	vm = (struct vm)VM_EMPTY;
+	ASSERT(first_open_kvm(&vm) == 0, "first_open_kvm(): %s", kit_last_error());
+	inject_page_size(-1);
+	ret = first_create_vm(&vm);
+	inject_page_size(0);
+	EXPECT(ret < 0, "first_create_vm() when sysconf(_SC_PAGESIZE) fails should fail, "
+	       "it returned %d", ret);
+	inject_ioctl_error(KVM_GET_VCPU_MMAP_SIZE, ENOMEM, 1);
+	ret = first_create_vm(&vm);
+	EXPECT_EQ_INT("first_create_vm() when KVM_GET_VCPU_MMAP_SIZE fails with ENOMEM", ret,
+		      -ENOMEM);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_GET_VCPU_MMAP_SIZE");
+	inject_ioctl_error(KVM_CREATE_VM, EMFILE, 1);
+	ret = first_create_vm(&vm);
+	EXPECT_EQ_INT("first_create_vm() when KVM_CREATE_VM fails with EMFILE", ret, -EMFILE);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_CREATE_VM");
+	ASSERT(first_create_vm(&vm) == 0, "first_create_vm(): %s", kit_last_error());
+
+	before = count_mappings();
+	inject_ioctl_error(KVM_SET_USER_MEMORY_REGION, ENOMEM, 1);
+	ret = first_add_memory(&vm, GUEST_RAM_GPA, GUEST_RAM_SIZE);
+	EXPECT_EQ_INT("first_add_memory() when KVM_SET_USER_MEMORY_REGION fails with ENOMEM",
+		      ret, -ENOMEM);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_SET_USER_MEMORY_REGION");
+	EXPECT_EQ_U64("vm->nslots after the refused slot", vm.nslots, 0);
+	EXPECT_EQ_U64("mappings left after the refused slot (munmap it)", count_mappings(),
+		      before);
+
+	inject_ioctl_error(KVM_CREATE_VCPU, EEXIST, 1);
+	ret = first_create_vcpu(&vm, &cpu);
+	EXPECT_EQ_INT("first_create_vcpu() when KVM_CREATE_VCPU fails with EEXIST", ret, -EEXIST);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_CREATE_VCPU");
+	vcpu_destroy(&cpu);
+
+	/* mmap of the vCPU fd fails for a size no process can map: -4096 as
+	 * the size_t it becomes (KVM itself never answers that, of course). */
+	cpu = (struct vcpu)VCPU_EMPTY;
+	vm.vcpu_mmap_size = -4096;
+	ret = first_create_vcpu(&vm, &cpu);
+	EXPECT(ret < 0, "first_create_vcpu() when mmap() of the vCPU fd fails should fail, "
+	       "it returned %d", ret);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "mmap");
+	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
 }
 
@@ -297,6 +485,27 @@ static void test_oversized_image_refused(void)
 
 /* ---- 6. Create the vCPU ---------------------------------------------- */
 
+/* Is the mapping that holds `addr` shared? /proc/self/maps says, in the
+ * fourth letter of its permissions: "rw-s" shared, "rw-p" private. */
+static bool mapping_is_shared(const void *addr)
+{
+	unsigned long start, end, at = (unsigned long)addr;
+	char perms[5], line[512];
+	bool shared = false;
+	FILE *maps = fopen("/proc/self/maps", "r");
+
+	if (!maps)
+		return false;
+	while (fgets(line, sizeof(line), maps))
+		if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) == 3 &&
+		    at >= start && at < end) {
+			shared = perms[3] == 's';
+			break;
+		}
+	fclose(maps);
+	return shared;
+}
+
 static void test_kvm_run_mapped(void)
 {
 	struct vm vm = VM_EMPTY;
@@ -304,6 +513,7 @@ static void test_kvm_run_mapped(void)
 	int ret, size;
 
 	open_and_create(&vm);
+	cpu.id = 7; /* to be set, not found */
 	ret = first_create_vcpu(&vm, &cpu);
 	ASSERT(ret >= 0, "first_create_vcpu() returned %d: %s", ret, kit_last_error());
 	EXPECT(cpu.fd >= 0, "cpu->fd should hold the vCPU, got %d", cpu.fd);
@@ -315,6 +525,12 @@ static void test_kvm_run_mapped(void)
 	EXPECT(msync(cpu.run, (size_t)size, MS_ASYNC) == 0,
 	       "the %d bytes at cpu->run are not all mapped (msync: %s): map "
 	       "KVM_GET_VCPU_MMAP_SIZE bytes of the vCPU fd", size, strerror(errno));
+	EXPECT_EQ_U64("cpu->id (the first vCPU is number 0)", (uint64_t)cpu.id, 0);
+	EXPECT_EQ_U64("the vCPU id given to KVM_CREATE_VCPU", inject_last_ioctl_arg(KVM_CREATE_VCPU),
+		      0);
+	EXPECT(mapping_is_shared(cpu.run),
+	       "cpu->run must be a MAP_SHARED mapping of the vCPU fd: a MAP_PRIVATE one is "
+	       "a copy that never sees what KVM writes (every exit then reads as 0)");
 	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
 }
@@ -330,6 +546,10 @@ static void test_output_arrives_exactly(void)
 	EXPECT_EQ_INT("first_run() with the hello guest", out.ret, 0);
 	EXPECT_BYTES("the guest's serial output", out.output, out.output_len, expected,
 		     sizeof(expected) - 1);
+	EXPECT_EQ_U64("bytes of output flushed when first_run() returned (fflush(serial) "
+		      "before returning: the caller may print next)", out.flushed_len,
+		      out.output_len);
+	EXPECT(!out.diagnosed, "a run that worked should print no diagnosis");
 	free(out.output);
 }
 
@@ -367,6 +587,8 @@ static void test_unexpected_exit_named(void)
 
 	out = run_image(&mmio, RUN_TIMEOUT_MS);
 	expect_unexpected_exit("mmio_write", &out, "KVM_EXIT_MMIO");
+	EXPECT(out.diagnosed, "after an unexpected exit, first_run() should print "
+	       "vcpu_diagnose(cpu, kit_last_error(), stderr) (section 8.4)");
 	EXPECT_BYTES("what mmio_write printed before its store", out.output,
 		     out.output_len, "mmio\n", 5);
 	free(out.output);
@@ -403,6 +625,48 @@ static void test_watchdog_stops_guest(void)
 		      armed_ms, 300);
 	EXPECT(armed_run != NULL, "watchdog_arm() was given no kvm_run: then it cannot set "
 	       "immediate_exit, and a signal just before KVM_RUN is lost");
+	EXPECT(!watchdog_armed(), "after the timeout, the watchdog is still armed: "
+	       "watchdog_disarm() on every way out");
+	EXPECT(out.diagnosed, "a timeout should end with vcpu_diagnose() too (section 8.4): "
+	       "where the guest was stuck is what one wants to see");
+	free(out.output);
+}
+
+/* One deadline for the whole run: armed once, not at every KVM_RUN (which
+ * would let a guest that exits now and then run for ever), and disarmed
+ * when the run ends. */
+static void test_watchdog_armed_once(void)
+{
+	struct guest_image image = GUEST_IMAGE(hello);
+	struct run_outcome out;
+	unsigned arms;
+
+	(void)inject_watchdog_arms(NULL, NULL);
+	arms = inject_watchdog_arms(NULL, NULL);
+	out = run_image(&image, RUN_TIMEOUT_MS);
+	EXPECT_EQ_INT("first_run() with the hello guest", out.ret, 0);
+	EXPECT_EQ_U64("watchdog_arm() calls for one run of 71 exits (once per run, not "
+		      "per KVM_RUN)", inject_watchdog_arms(NULL, NULL) - arms, 1);
+	EXPECT(!watchdog_armed(), "after the guest halted, the watchdog is still armed: "
+	       "watchdog_disarm() before returning");
+	free(out.output);
+}
+
+/* EINTR from a signal that is not the watchdog's (a profiler, a debugger)
+ * only interrupts: the guest runs again. Made here by two KVM_RUNs failing
+ * with EINTR while the watchdog has not fired. */
+static void test_eintr_runs_again(void)
+{
+	struct guest_image image = GUEST_IMAGE(hello);
+	static const char expected[] = GUEST_HELLO_TEXT;
+	struct run_outcome out;
+
+	inject_ioctl_error(KVM_RUN, EINTR, 2);
+	out = run_image(&image, RUN_TIMEOUT_MS);
+	EXPECT_EQ_INT("first_run() when KVM_RUN is interrupted twice by another signal "
+		      "(EINTR, the watchdog has not fired)", out.ret, 0);
+	EXPECT_BYTES("the guest's serial output after the interruptions", out.output,
+		     out.output_len, expected, sizeof(expected) - 1);
 	free(out.output);
 }
 
@@ -432,6 +696,14 @@ static void test_kvm_run_error_reported(void)
 	EXPECT_EQ_INT("first_run() when KVM_RUN fails with EFAULT", out.ret, -EFAULT);
 	if (out.ret < 0)
 		EXPECT_CONTAINS("the message", kit_last_error(), "KVM_RUN");
+	EXPECT(!watchdog_armed(), "after KVM_RUN failed, the watchdog is still armed: "
+	       "watchdog_disarm() on the error path too");
+	free(out.output);
+
+	/* The watchdog cannot be armed: no run without a deadline. */
+	inject_watchdog_arm_error(ENOMEM);
+	out = run_guest_with(&image, RUN_TIMEOUT_MS, NULL);
+	EXPECT_EQ_INT("first_run() when watchdog_arm() fails with ENOMEM", out.ret, -ENOMEM);
 	free(out.output);
 }
 
@@ -452,6 +724,14 @@ static const struct grade_test tests[] = {
 	  2, GRADE_NEEDS_KVM, test_memory_follows_page_size,
 	  "Section 4: round the size up to vm->page_size (from sysconf), never to a "
 	  "hard-coded 4096: a Raspberry Pi 5 has 16 KiB pages." },
+	{ "memory_slot_edges", "slot sizes at the edges, and slots that cannot be, are handled exactly",
+	  2, GRADE_NEEDS_KVM, test_memory_slot_edges,
+	  "Section 4: round up to whole pages; refuse 0 bytes and a full slot table; when "
+	  "mmap fails, report it and record nothing." },
+	{ "errors_reported", "every failing call of steps 2-6 is reported with its errno and name",
+	  2, GRADE_NEEDS_KVM, test_errors_reported,
+	  "Sections 2-6: check each call's result; return kit_syscall_error(\"NAME\", ...) "
+	  "so the caller sees -errno and the call's name; munmap a slot KVM refused." },
 	{ "unaligned_slot_refused", "a memory slot at an unaligned address is refused clearly",
 	  2, GRADE_NEEDS_KVM, test_unaligned_slot_refused,
 	  "Section 4: check the return value of KVM_SET_USER_MEMORY_REGION; return "
@@ -494,6 +774,14 @@ static const struct grade_test tests[] = {
 	  1, GRADE_NEEDS_KVM, test_watchdog_race,
 	  "Section 8.3: pass cpu->run to watchdog_arm(), so its signal handler can set "
 	  "immediate_exit and the next KVM_RUN returns EINTR at once.", 6 },
+	{ "watchdog_armed_once", "the watchdog is armed once for the whole run and disarmed after",
+	  1, GRADE_NEEDS_KVM, test_watchdog_armed_once,
+	  "Section 8.3: watchdog_arm() before the loop, not at every KVM_RUN (the limit is "
+	  "for the whole run); watchdog_disarm() on every way out." },
+	{ "eintr_runs_again", "EINTR from another signal runs the guest again",
+	  2, GRADE_NEEDS_KVM, test_eintr_runs_again,
+	  "Section 8.3: EINTR ends the run only if watchdog_fired(); any other EINTR "
+	  "(a profiler's, a debugger's signal) just interrupts: KVM_RUN again." },
 	{ "kvm_run_error_reported", "a failing KVM_RUN is reported, not ignored",
 	  2, GRADE_NEEDS_KVM, test_kvm_run_error_reported,
 	  "Section 8.3: check KVM_RUN's return value; when it is -1, run->exit_reason "

@@ -24,7 +24,9 @@ struct run_outcome {
 	int ret;
 	char *output;
 	size_t output_len;
+	size_t flushed_len;     /* of the output, what first_run() had flushed */
 	uint32_t exit_reason;
+	bool diagnosed;         /* first_run() printed a vcpu_diagnose() on stderr */
 };
 /* Steps 2-7 with `image`, then first_run() with the output captured; with
  * `fake_first_exit`, the first KVM_RUN returns that made-up exit instead

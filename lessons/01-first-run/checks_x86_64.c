@@ -34,6 +34,17 @@ const char *arch_other_output_exit_name(void)
 
 /* ---- 7. Set the registers -------------------------------------------- */
 
+/* Fill the stack below us with a pattern, so that a struct the code
+ * under test forgets to initialise holds it, not zeros by luck. */
+static __attribute__((noinline)) void paint_stack(void)
+{
+	volatile unsigned char area[16384];
+	size_t i;
+
+	for (i = 0; i < sizeof(area); i++)
+		area[i] = 0x5a;
+}
+
 static void test_entry_state(void)
 {
 	struct guest_image image = GUEST_IMAGE(hello);
@@ -41,8 +52,32 @@ static void test_entry_state(void)
 	struct vcpu cpu = VCPU_EMPTY;
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
+	int ret;
 
-	build_vm(&vm, &cpu, &image);
+	open_and_create(&vm);
+	ASSERT(first_add_memory(&vm, GUEST_RAM_GPA, GUEST_RAM_SIZE) >= 0, "first_add_memory: %s",
+	       kit_last_error());
+	ASSERT(first_load_guest(&vm, GUEST_LOAD_GPA, image.bytes, image.size) >= 0,
+	       "first_load_guest: %s", kit_last_error());
+	ASSERT(first_create_vcpu(&vm, &cpu) >= 0, "first_create_vcpu: %s", kit_last_error());
+	/* Dirty every field the text asks you to set, so that none can be
+	 * right by luck of a reset value: CS somewhere else, RIP elsewhere,
+	 * flags set. first_set_registers() must set each of them. */
+	ASSERT(ioctl(cpu.fd, KVM_GET_SREGS, &sregs) == 0, "KVM_GET_SREGS failed");
+	sregs.cs.base = 0x12340;
+	sregs.cs.selector = 0x1234;
+	ASSERT(ioctl(cpu.fd, KVM_SET_SREGS, &sregs) == 0, "KVM_SET_SREGS failed");
+	ASSERT(ioctl(cpu.fd, KVM_GET_REGS, &regs) == 0, "KVM_GET_REGS failed");
+	regs.rip = 0xbeef;
+	regs.rflags = X86_RFLAGS_RESERVED1 | 0x0c5; /* CF, PF, ZF, SF */
+	regs.rax = regs.rbx = regs.rcx = regs.rdx = 0x1111;
+	regs.rsi = regs.rdi = regs.rsp = regs.rbp = 0x2222;
+	regs.r8 = regs.r15 = 0x3333;
+	ASSERT(ioctl(cpu.fd, KVM_SET_REGS, &regs) == 0, "KVM_SET_REGS failed");
+	paint_stack();
+	ret = first_set_registers(&cpu, GUEST_LOAD_GPA);
+	ASSERT(ret == 0, "first_set_registers() returned %d: %s", ret, kit_last_error());
+
 	ASSERT(ioctl(cpu.fd, KVM_GET_SREGS, &sregs) == 0, "KVM_GET_SREGS failed");
 	ASSERT(ioctl(cpu.fd, KVM_GET_REGS, &regs) == 0, "KVM_GET_REGS failed");
 	EXPECT((sregs.cr0 & X86_CR0_PE) == 0,
@@ -54,6 +89,47 @@ static void test_entry_state(void)
 	EXPECT_EQ_U64("RIP", regs.rip, GUEST_LOAD_GPA);
 	EXPECT_EQ_U64("RFLAGS (bit 1 is always 1; no other flag set)", regs.rflags,
 		      X86_RFLAGS_RESERVED1);
+	/* "Start from a zeroed struct kvm_regs": nothing left of before. */
+	EXPECT_EQ_U64("RAX (from a zeroed struct kvm_regs)", regs.rax, 0);
+	EXPECT_EQ_U64("RBX", regs.rbx, 0);
+	EXPECT_EQ_U64("RCX", regs.rcx, 0);
+	EXPECT_EQ_U64("RDX", regs.rdx, 0);
+	EXPECT_EQ_U64("RSI", regs.rsi, 0);
+	EXPECT_EQ_U64("RDI", regs.rdi, 0);
+	EXPECT_EQ_U64("RSP", regs.rsp, 0);
+	EXPECT_EQ_U64("RBP", regs.rbp, 0);
+	EXPECT_EQ_U64("R8", regs.r8, 0);
+	EXPECT_EQ_U64("R15", regs.r15, 0);
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+}
+
+/* Each of the three ioctls of section 7 can fail: the failure is passed
+ * on with its errno and its name. */
+static void test_entry_errors_reported(void)
+{
+	static const struct { unsigned long request; const char *name; } calls[] = {
+		{ KVM_GET_SREGS, "KVM_GET_SREGS" },
+		{ KVM_SET_SREGS, "KVM_SET_SREGS" },
+		{ KVM_SET_REGS, "KVM_SET_REGS" },
+	};
+	struct guest_image image = GUEST_IMAGE(hello);
+	struct vm vm = VM_EMPTY;
+	struct vcpu cpu = VCPU_EMPTY;
+	char what[96];
+	unsigned i;
+	int ret;
+
+	build_vm(&vm, &cpu, &image);
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		inject_ioctl_error(calls[i].request, EFAULT, 1);
+		ret = first_set_registers(&cpu, GUEST_LOAD_GPA);
+		snprintf(what, sizeof(what), "first_set_registers() when %s fails with EFAULT",
+			 calls[i].name);
+		EXPECT_EQ_INT(what, ret, -EFAULT);
+		if (ret < 0)
+			EXPECT_CONTAINS("its message", kit_last_error(), calls[i].name);
+	}
 	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
 }
@@ -143,6 +219,9 @@ const struct grade_test arch_tests[] = {
 	{ "entry_state", "the vCPU starts at the guest's entry point, in real mode",
 	  2, GRADE_NEEDS_KVM, test_entry_state,
 	  "Section 7: CS base and selector 0, RIP = entry, RFLAGS = 0x2." },
+	{ "entry_errors_reported", "a failing KVM_GET_SREGS, KVM_SET_SREGS or KVM_SET_REGS is reported",
+	  1, GRADE_NEEDS_KVM, test_entry_errors_reported,
+	  "Section 7: check each ioctl; return kit_syscall_error(\"NAME\", ...)." },
 	{ "output_sizes_and_counts", "an output exit of several bytes (size x count) prints them all",
 	  1, GRADE_NEEDS_KVM, test_output_sizes_and_counts,
 	  "Section 8.1: an `out` exit carries run->io.count elements of run->io.size bytes "

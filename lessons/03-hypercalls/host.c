@@ -118,9 +118,14 @@ int hc_demo_run(const struct guest_image *image, unsigned timeout_ms, bool fast)
 		       (long long)host.exit_code, host.ncalls);
 	else if (ret == 0)
 		printf("[ok] the guest halted after %u hypercalls\n", host.ncalls);
-	else
-		printf("[%s] %s\n", strncmp(kit_last_error(), "TODO:", 5) == 0 ? "TODO" :
-		       ret == -ETIMEDOUT ? "TIMEOUT" : "FAIL", kit_last_error());
+	else if (kit_first_todo())
+		printf("[TODO] %s\n", kit_first_todo());
+	else {
+		printf("[%s] %s\n", ret == -ETIMEDOUT ? "TIMEOUT" : "FAIL", kit_last_error());
+		/* Where the guest was: at a vmcall, the diagnosis says why. */
+		fflush(stdout);
+		vcpu_diagnose(&cpu, kit_last_error(), stdout);
+	}
 	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
 	return ret;

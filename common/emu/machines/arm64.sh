@@ -10,9 +10,10 @@ DEB_ARCH=arm64			# Debian's name of the architecture
 ELF_MACHINE=183			# EM_AARCH64: what its programs must be
 # What builds /init and the programs: the cross compiler on another host.
 if [ "$(uname -m)" = aarch64 ]; then
-	MACHINE_CC=gcc MACHINE_CC_PACKAGE=gcc
+	MACHINE_CC=gcc MACHINE_CC_PACKAGE=gcc MACHINE_STRIP=strip
 else
 	MACHINE_CC=aarch64-linux-gnu-gcc MACHINE_CC_PACKAGE=gcc-aarch64-linux-gnu
+	MACHINE_STRIP=aarch64-linux-gnu-strip	# binutils-aarch64-linux-gnu, with the compiler
 fi
 
 QEMU=qemu-system-aarch64 QEMU_PACKAGE=qemu-system-arm

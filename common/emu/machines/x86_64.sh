@@ -10,7 +10,7 @@
 MACHINE_TITLE="x86_64 with AMD-V"
 DEB_ARCH=amd64
 ELF_MACHINE=62			# EM_X86_64
-MACHINE_CC=gcc MACHINE_CC_PACKAGE=gcc
+MACHINE_CC=gcc MACHINE_CC_PACKAGE=gcc MACHINE_STRIP=strip
 
 QEMU=qemu-system-x86_64 QEMU_PACKAGE=qemu-system-x86
 # +svm,+npt: AMD-V with nested paging for the guest kernel's kvm_amd. TCG
