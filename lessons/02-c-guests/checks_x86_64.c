@@ -7,6 +7,7 @@
  * holds, and at what real C guests print and do.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -24,8 +25,20 @@ GUEST_IMAGE_DECLARE(jump_unmapped);
 GUEST_IMAGE_DECLARE(end_of_ram);
 GUEST_IMAGE_DECLARE(zero_stack);
 GUEST_IMAGE_DECLARE(zero_stack32);
+GUEST_IMAGE_DECLARE(regs_pattern);
 
 
+
+/* Fill the stack below us with a pattern, so that a struct the code
+ * under test forgets to initialise holds it, not zeros by luck. */
+static __attribute__((noinline)) void paint_stack(void)
+{
+	volatile unsigned char area[16384];
+	size_t i;
+
+	for (i = 0; i < sizeof(area); i++)
+		area[i] = 0x5a;
+}
 
 static void new_vcpu(struct vm *vm, struct vcpu *cpu)
 {
@@ -85,8 +98,36 @@ static void test_page_tables_identity(void)
 	int ret;
 
 	new_vm(&vm);
+	/* Garbage where the tables go: every entry must be written, none can
+	 * be right because fresh memory reads as zero. */
+	memset(guest_ptr(&vm, LM_PML4_GPA, 4096), 0xff, 4096);
+	memset(guest_ptr(&vm, LM_PDPT_GPA, 4096), 0xff, 4096);
+	memset(guest_ptr(&vm, LM_PD_GPA, 4096), 0xff, 4096);
 	ret = lm_build_page_tables(&vm);
 	ASSERT(ret == 0, "lm_build_page_tables() returned %d: %s", ret, kit_last_error());
+	{
+		/* Section 3's tables, entry by entry. */
+		const uint64_t *pml4 = guest_ptr(&vm, LM_PML4_GPA, 4096);
+		const uint64_t *pdpt = guest_ptr(&vm, LM_PDPT_GPA, 4096);
+		const uint64_t *pd = guest_ptr(&vm, LM_PD_GPA, 4096);
+		unsigned bad = 0, e;
+
+		EXPECT_EQ_U64("PML4[0] (the PDPT, present, writable)", pml4[0],
+			      LM_PDPT_GPA | X86_PTE_PRESENT | X86_PTE_RW);
+		EXPECT_EQ_U64("PDPT[0] (the PD, present, writable)", pdpt[0],
+			      LM_PD_GPA | X86_PTE_PRESENT | X86_PTE_RW);
+		for (e = 1; e < 512; e++)
+			bad += pml4[e] != 0 || pdpt[e] != 0;
+		EXPECT_EQ_U64("entries 1-511 of the PML4 and the PDPT that are not 0 (nothing "
+			      "above 1 GiB is mapped)", bad, 0);
+		for (e = 0, bad = 0; e < 512; e++)
+			if (pd[e] != (((uint64_t)e << 21) | X86_PTE_PRESENT | X86_PTE_RW | X86_PTE_PS) &&
+			    !bad++)
+				FAIL("PD[%u] is 0x%llx, expected 0x%llx (2 MiB page %u: present, "
+				     "writable, PS)", e, (unsigned long long)pd[e],
+				     (unsigned long long)(((uint64_t)e << 21) | X86_PTE_PRESENT |
+							  X86_PTE_RW | X86_PTE_PS), e);
+	}
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		bool large;
 		int64_t pa = translate(&vm, probes[i], &large);
@@ -122,9 +163,50 @@ static void test_long_mode_registers(void)
 	new_vm(&vm);
 	new_vcpu(&vm, &cpu);
 	set_supported_cpuid(&cpu);
+	memset(guest_ptr(&vm, LM_GDT_GPA, 24), 0xff, 24); /* every descriptor to be written */
 	ret = lm_enter_long_mode(&cpu);
 	ASSERT(ret == 0, "lm_enter_long_mode() returned %d: %s", ret, kit_last_error());
 	ASSERT(ioctl(cpu.fd, KVM_GET_SREGS, &s) == 0, "KVM_GET_SREGS failed");
+	/* Section 4's table, exactly. */
+	EXPECT_EQ_U64("CR0 (PE, MP, ET, NE, WP, PG)", s.cr0, 0x80010033);
+	EXPECT_EQ_U64("CR3", s.cr3, LM_PML4_GPA);
+	EXPECT_EQ_U64("CR4 (PAE)", s.cr4, X86_CR4_PAE);
+	EXPECT_EQ_U64("EFER (LME, LMA)", s.efer & (X86_EFER_LME | X86_EFER_LMA | 1),
+		      X86_EFER_LME | X86_EFER_LMA);
+	EXPECT_EQ_U64("GDTR.base", s.gdt.base, LM_GDT_GPA);
+	EXPECT_EQ_U64("GDTR.limit (three 8-byte descriptors, minus one)", s.gdt.limit, 23);
+	{
+		const uint64_t *d = guest_ptr(&vm, LM_GDT_GPA, 24);
+		const struct kvm_segment *segs[] = { &s.cs, &s.ds, &s.es, &s.fs, &s.gs, &s.ss };
+		static const char *const names[] = { "CS", "DS", "ES", "FS", "GS", "SS" };
+		char what[64];
+		unsigned k;
+
+		EXPECT_EQ_U64("GDT[0] (the null descriptor)", d[0], 0);
+		EXPECT_EQ_U64("GDT[1] (0x08: 64-bit code)", d[1], 0x00af9b000000ffffULL);
+		EXPECT_EQ_U64("GDT[2] (0x10: data)", d[2], 0x00cf93000000ffffULL);
+		for (k = 0; k < 6; k++) {
+			const struct kvm_segment *g = segs[k];
+			bool code = k == 0;
+
+			snprintf(what, sizeof(what), "%s.selector", names[k]);
+			EXPECT_EQ_U64(what, g->selector, code ? 0x08 : 0x10);
+			snprintf(what, sizeof(what), "%s.base", names[k]);
+			EXPECT_EQ_U64(what, g->base, 0);
+			snprintf(what, sizeof(what), "%s.limit", names[k]);
+			EXPECT_EQ_U64(what, g->limit, 0xffffffff);
+			snprintf(what, sizeof(what), "%s.type", names[k]);
+			EXPECT_EQ_U64(what, g->type, code ? 11 : 3);
+			snprintf(what, sizeof(what), "%s: present, s, dpl, g", names[k]);
+			EXPECT(g->present == 1 && g->s == 1 && g->dpl == 0 && g->g == 1,
+			       "%s: present %u s %u dpl %u g %u, expected 1 1 0 1", what, g->present,
+			       g->s, g->dpl, g->g);
+			snprintf(what, sizeof(what), "%s.l, %s.db", names[k], names[k]);
+			EXPECT(g->l == (code ? 1 : 0) && g->db == (code ? 0 : 1),
+			       "%s: l %u db %u, expected %u %u", what, g->l, g->db, code ? 1 : 0,
+			       code ? 0 : 1);
+		}
+	}
 	EXPECT(s.cr0 & X86_CR0_PE, "CR0.PE (protection) is not set: cr0=0x%llx", s.cr0);
 	EXPECT(s.cr0 & X86_CR0_PG, "CR0.PG (paging) is not set: cr0=0x%llx", s.cr0);
 	EXPECT(s.cr4 & X86_CR4_PAE, "CR4.PAE is not set: cr4=0x%llx", s.cr4);
@@ -201,6 +283,75 @@ static void test_cpuid_configured(void)
 	vm_destroy(&vm);
 }
 
+/* What fails on the way: guest memory that is not there, and each ioctl.
+ * Each failure comes back with its errno (and the ioctl's name); E2BIG
+ * from KVM_GET_SUPPORTED_CPUID means "a bigger buffer", and no buffer is
+ * left behind. */
+static void test_long_mode_errors(void)
+{
+	struct vm vm, bare = VM_EMPTY;
+	struct vcpu cpu, bare_cpu;
+	struct mallinfo2 before;
+	int ret;
+
+	/* A VM with no memory where the tables and the GDT go. */
+	ASSERT(vm_create(&bare) == 0, "vm_create: %s", kit_last_error());
+	ASSERT(vm_add_memory(&bare, 0x100000, 0x100000, 0) >= 0, "vm_add_memory: %s",
+	       kit_last_error());
+	EXPECT_EQ_INT("lm_build_page_tables() with no memory at 0x1000-0x3fff",
+		      lm_build_page_tables(&bare), -EFAULT);
+	new_vcpu(&bare, &bare_cpu);
+	EXPECT_EQ_INT("lm_enter_long_mode() with no memory for the GDT at 0x4000",
+		      lm_enter_long_mode(&bare_cpu), -EFAULT);
+	vcpu_destroy(&bare_cpu);
+	vm_destroy(&bare);
+
+	new_vm(&vm);
+	/* The page tables stay in their three pages: the page after the PD
+	 * (the GDT's) is not touched. */
+	memset(guest_ptr(&vm, LM_PD_GPA + 4096, 16), 0x77, 16);
+	ASSERT(lm_build_page_tables(&vm) == 0, "lm_build_page_tables: %s", kit_last_error());
+	EXPECT_EQ_U64("the first 8 bytes after the PD (lm_build_page_tables() writes 512 "
+		      "entries, not 513)", *(uint64_t *)guest_ptr(&vm, LM_PD_GPA + 4096, 8),
+		      0x7777777777777777ULL);
+
+	new_vcpu(&vm, &cpu);
+	inject_ioctl_error(KVM_GET_SREGS, EFAULT, 1);
+	ret = lm_enter_long_mode(&cpu);
+	EXPECT_EQ_INT("lm_enter_long_mode() when KVM_GET_SREGS fails", ret, -EFAULT);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_GET_SREGS");
+	inject_ioctl_error(KVM_SET_SREGS, EINVAL, 1);
+	ret = lm_enter_long_mode(&cpu);
+	EXPECT_EQ_INT("lm_enter_long_mode() when KVM_SET_SREGS fails", ret, -EINVAL);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_SET_SREGS");
+
+	before = mallinfo2();
+	inject_ioctl_error(KVM_GET_SUPPORTED_CPUID, E2BIG, 1);
+	EXPECT_EQ_INT("lm_setup_cpuid() when KVM_GET_SUPPORTED_CPUID says E2BIG once (a "
+		      "bigger buffer, then it works)", lm_setup_cpuid(&cpu), 0);
+	inject_ioctl_error(KVM_GET_SUPPORTED_CPUID, EINVAL, 1);
+	ret = lm_setup_cpuid(&cpu);
+	EXPECT_EQ_INT("lm_setup_cpuid() when KVM_GET_SUPPORTED_CPUID fails with EINVAL", ret,
+		      -EINVAL);
+	inject_ioctl_error(KVM_SET_CPUID2, EFAULT, 1);
+	ret = lm_setup_cpuid(&cpu);
+	EXPECT_EQ_INT("lm_setup_cpuid() when KVM_SET_CPUID2 fails", ret, -EFAULT);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_SET_CPUID2");
+	EXPECT_EQ_U64("heap bytes in use after four lm_setup_cpuid() calls (each frees its "
+		      "buffer)", mallinfo2().uordblks, before.uordblks);
+
+	inject_ioctl_error(KVM_SET_REGS, EFAULT, 1);
+	ret = lm_set_entry(&cpu, 0x101234, LM_STACK_TOP);
+	EXPECT_EQ_INT("lm_set_entry() when KVM_SET_REGS fails", ret, -EFAULT);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_SET_REGS");
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+}
+
 /* ---- 6. Entry state -------------------------------------------------- */
 
 static void test_entry_state(void)
@@ -212,12 +363,22 @@ static void test_entry_state(void)
 
 	new_vm(&vm);
 	new_vcpu(&vm, &cpu);
+	/* Scrambled first: each register set, none right by luck. */
+	ASSERT(ioctl(cpu.fd, KVM_GET_REGS, &r) == 0, "KVM_GET_REGS failed");
+	r.rax = r.rbx = r.rcx = r.rdx = r.rsi = r.rdi = r.rbp = 0x5555;
+	r.rflags = X86_RFLAGS_RESERVED1 | 0xc5;
+	ASSERT(ioctl(cpu.fd, KVM_SET_REGS, &r) == 0, "KVM_SET_REGS failed");
+	paint_stack();
 	ret = lm_set_entry(&cpu, 0x101234, LM_STACK_TOP);
 	ASSERT(ret == 0, "lm_set_entry() returned %d: %s", ret, kit_last_error());
 	ASSERT(ioctl(cpu.fd, KVM_GET_REGS, &r) == 0, "KVM_GET_REGS failed");
 	EXPECT_EQ_U64("RIP", r.rip, 0x101234);
 	EXPECT_EQ_U64("RSP", r.rsp, LM_STACK_TOP);
 	EXPECT_EQ_U64("RFLAGS", r.rflags, X86_RFLAGS_RESERVED1);
+	EXPECT(r.rax == 0 && r.rbx == 0 && r.rcx == 0 && r.rdx == 0 && r.rsi == 0 &&
+	       r.rdi == 0 && r.rbp == 0 && r.r8 == 0 && r.r15 == 0,
+	       "the other general registers should be 0 (from a zeroed struct kvm_regs): "
+	       "rax 0x%llx rbx 0x%llx rbp 0x%llx", r.rax, r.rbx, r.rbp);
 	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
 }
@@ -280,11 +441,22 @@ static void test_control_registers_seen(void)
 
 static void report_after(struct vcpu *cpu, struct crash_report *r)
 {
+	uint8_t before[CRASH_CODE_BYTES];
+	struct kvm_regs regs;
+	const uint8_t *at = NULL;
 	int ret;
 
+	/* A report reads the guest; it must not change it. */
+	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) == 0 &&
+	    (at = guest_ptr(cpu->vm, regs.rip, sizeof(before))))
+		memcpy(before, at, sizeof(before));
 	memset(r, 0xa5, sizeof(*r)); /* garbage: every field must be filled */
 	ret = lm_crash_report(cpu, r);
 	ASSERT(ret == 0, "lm_crash_report() returned %d: %s", ret, kit_last_error());
+	if (at)
+		EXPECT_BYTES("guest memory at RIP after lm_crash_report() (unchanged: a report "
+			     "copies from the guest, never into it)", at, sizeof(before), before,
+			     sizeof(before));
 	lm_crash_print(r, stdout);
 }
 
@@ -411,6 +583,43 @@ static void test_zero_stack_diagnosed(void)
 	free(o.output);
 }
 
+/* Every register different: the report must have each in its place. */
+static void test_crash_registers_exact(void)
+{
+	static const uint64_t expected[16] = {
+		0x1010101010101010ULL, 0x2020202020202020ULL, 0x20000000ULL,
+		0x4040404040404040ULL, 0x5050505050505050ULL, 0x6060606060606060ULL,
+		0x7070707070707070ULL, 0x8080808080808080ULL, 0x0808080808080808ULL,
+		0x0909090909090909ULL, 0x0a0a0a0a0a0a0a0aULL, 0x0b0b0b0b0b0b0b0bULL,
+		0x0c0c0c0c0c0c0c0cULL, 0x0d0d0d0d0d0d0d0dULL, 0x0e0e0e0e0e0e0e0eULL,
+		0x0f0f0f0f0f0f0f0fULL,
+	};
+	static const char *const names[16] = {
+		"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp",
+		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+	};
+	struct guest_image image = GUEST_IMAGE(regs_pattern);
+	struct crash_report r;
+	struct vm vm;
+	struct vcpu cpu;
+	struct outcome o = boot_and_run(&image, &vm, &cpu);
+	char what[64];
+	unsigned i;
+
+	EXPECT(o.ret < 0, "the regs_pattern guest's run should fail");
+	report_after(&cpu, &r);
+	expect_report_matches(&cpu, &r);
+	EXPECT_EQ_U64("report.nregs", r.nregs, 16);
+	for (i = 0; i < 16; i++) {
+		snprintf(what, sizeof(what), "report.regs[%u] (%s)", i, names[i]);
+		EXPECT_EQ_U64(what, r.regs[i], expected[i]);
+	}
+	EXPECT_EQ_U64("report.sp (RSP)", r.sp, expected[6]);
+	EXPECT(r.has_fault_address && r.fault_address == 0x20000000 && r.fault_is_write,
+	       "the report should name the write to guest physical 0x20000000");
+	free(o.output);
+}
+
 static void test_zero_stack32_diagnosed(void)
 {
 	struct guest_image image = GUEST_IMAGE(zero_stack32);
@@ -454,6 +663,10 @@ const struct grade_test arch_tests[] = {
 	{ "cpuid_configured", "the guest's CPUID is KVM's supported set",
 	  2, GRADE_NEEDS_KVM, test_cpuid_configured,
 	  "Section 5: KVM_GET_SUPPORTED_CPUID on /dev/kvm, then KVM_SET_CPUID2 on the vCPU." },
+	{ "long_mode_errors", "missing memory and failing ioctls are reported, and nothing leaks",
+	  2, GRADE_NEEDS_KVM, test_long_mode_errors,
+	  "Sections 3-6: guest_ptr() may refuse; check each ioctl and return "
+	  "kit_syscall_error(\"NAME\", ...); on E2BIG double the buffer; free it." },
 	{ "entry_state", "RIP, RSP and RFLAGS are set for the entry",
 	  1, GRADE_NEEDS_KVM, test_entry_state,
 	  "Section 6: KVM_SET_REGS with rip, rsp and rflags = 0x2." },
@@ -470,6 +683,10 @@ const struct grade_test arch_tests[] = {
 	  2, GRADE_NEEDS_KVM, test_jump_unmapped_diagnosed,
 	  "Section 8: RIP from KVM_GET_REGS; as many code bytes as RAM holds at RIP "
 	  "(none outside RAM, 2 in its last 2 bytes); is_write from the MMIO exit." },
+	{ "crash_registers_exact", "a crash report holds every register in its place",
+	  1, GRADE_NEEDS_KVM, test_crash_registers_exact,
+	  "Section 8: all 16 general registers from KVM_GET_REGS, in the order of "
+	  "struct crash_report (rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8-r15)." },
 	{ "zero_stack_diagnosed", "a 64-bit guest with a zero stack is diagnosed",
 	  2, GRADE_NEEDS_KVM, test_zero_stack_diagnosed,
 	  "Section 8: the report's registers come from KVM_GET_REGS." },
