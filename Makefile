@@ -144,7 +144,7 @@ endef
 # element too far may otherwise go unseen, by luck of what lies beyond.
 MUTANTS ?=
 mutants_of = $(filter $(1)/%,$(MUTANTS))
-MUTANT_CFLAGS := -Wno-error -w -fsanitize=bounds -fsanitize-undefined-trap-on-error
+MUTANT_CFLAGS := -Wno-error -w -fsanitize=bounds-strict -fsanitize-undefined-trap-on-error
 
 # $(call lesson_rules,LESSON) defines, for each variant (student code from
 # lessons/, reference code from solutions/, and any mutants):

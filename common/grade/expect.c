@@ -113,3 +113,12 @@ bool grade_expect_contains(const char *file, unsigned line, bool fatal, const ch
 		 what, needle, text ? text : "(null)");
 	return false;
 }
+
+void __attribute__((noinline)) grade_scramble_stack(void)
+{
+	volatile unsigned char area[16384];
+	size_t i;
+
+	for (i = 0; i < sizeof(area); i++)
+		area[i] = 0x5a;
+}

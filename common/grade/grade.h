@@ -112,6 +112,11 @@ bool grade_expect_contains(const char *file, unsigned line, bool fatal, const ch
 #define ASSERT_CONTAINS(what, text, needle) \
 	grade_expect_contains(__FILE__, __LINE__, true, (what), (text), (needle))
 
+/* Fill the stack below the caller with a pattern (0x5a bytes): call it
+ * just before the code under test, so that a local struct it forgets to
+ * initialise holds garbage, not zeros by luck. */
+void grade_scramble_stack(void);
+
 /* ---- fault injection (grading programs are linked with --wrap=ioctl,
  *      --wrap=sysconf, --wrap=getpagesize) ---------------------------- */
 

@@ -62,6 +62,12 @@ expect_json() { # file jq-filter what (the filter must yield true)
 expect_status() { # actual expected what
 	if [ "$1" = "$2" ]; then held; else broke "$3 (exit status $1, expected $2)"; fi
 }
+# A run in an emulated machine: its status file says "exit N".
+expect_run_status() { # run-directory expected what
+	local st
+	st=$(cat "$1/status" 2>/dev/null)
+	expect_status "${st#exit }" "$2" "$3"
+}
 # A case that cannot run here is reported with its reason and counted as
 # skipped (a failure when KIT_FAIL_ON_SKIP=1), never lost in silence.
 skip_case() { # assertions reason
@@ -274,7 +280,7 @@ stage_sanitize() {
 
 # The arm64 lessons, one boot of the emulated machine per kernel.
 stage_arm64() {
-	local a64=$build/arm64 emu=$logs/arm64 lesson kernel b name st
+	local a64=$build/arm64 emu=$logs/arm64 lesson kernel b name
 	if [ -z "${EMU_ARCH:-}" ]; then
 		echo "  (not on an x86_64 host: the arm64 lessons run natively there)"
 		return
@@ -337,19 +343,16 @@ stage_arm64() {
 	# kvmrun, built for arm64: hypercalls through hvc and the doorbell, and
 	# a flat binary.
 	begin_checks
-	st=$(cat "$emu/6.12/kvmrun-hvc/status" 2>/dev/null)
-	expect_status "${st#exit }" 42 "kvmrun on arm64: the guest's exit code"
+	expect_run_status "$emu/6.12/kvmrun-hvc" 42 "kvmrun on arm64: the guest's exit code"
 	expect_json "$emu/6.12/kvmrun-hvc/k.json" '.hypercalls | any(.name == "MIX5" and .args == ["0x1", "0x100000005", "0xffffffffffffffff", "0x8000000000000000", "0x123456789abcdef0"] and .result == "0x1f16b0dd88cab6dc" and .exit == "KVM_EXIT_HYPERCALL")' \
 		"kvmrun on arm64: MIX5 through hvc, its arguments whole"
 	expect_line "$emu/6.12/kvmrun-hvc/output.txt" '^transport: hvc \(SMCCC filter\)' "the guest used hvc"
-	st=$(cat "$emu/6.1/kvmrun-doorbell/status" 2>/dev/null)
-	expect_status "${st#exit }" 42 "kvmrun on arm64, Linux 6.1: the guest's exit code"
+	expect_run_status "$emu/6.1/kvmrun-doorbell" 42 "kvmrun on arm64, Linux 6.1: the guest's exit code"
 	expect_line "$emu/6.1/kvmrun-doorbell/output.txt" '^transport: MMIO doorbell' \
 		"on Linux 6.1 the guest falls back to the doorbell"
 	expect_json "$emu/6.1/kvmrun-doorbell/k.json" '.hypercalls | any(.name == "MIX5" and .result == "0x1f16b0dd88cab6dc" and .exit == "KVM_EXIT_MMIO")' \
 		"kvmrun on arm64, Linux 6.1: MIX5 through the doorbell"
-	st=$(cat "$emu/6.12/kvmrun-flat/status" 2>/dev/null)
-	expect_status "${st#exit }" 0 "kvmrun on arm64: a flat binary that powers off"
+	expect_run_status "$emu/6.12/kvmrun-flat" 0 "kvmrun on arm64: a flat binary that powers off"
 	expect_line "$emu/6.12/kvmrun-flat/output.txt" '^Hello, KVM! This line came from an AArch64 guest' "its output"
 	end_checks "arm64: kvmrun runs arm64 guests (hvc and doorbell)"
 	# The mistakes, all in one more boot.
@@ -411,7 +414,7 @@ stage_emulator() {
 # mistakes. A check that holds on one back end and not the other has found
 # an assumption; it must hold on both.
 stage_amd() {
-	local x86=$build/x86_64-emu emu=$logs/amd b lesson name st
+	local x86=$build/x86_64-emu emu=$logs/amd b lesson name
 	if [ -z "${AMD_EMU:-}" ]; then
 		echo "  (not on an x86_64 host)"
 		return
@@ -453,27 +456,21 @@ stage_amd() {
 	done < "$b"
 	# kvmrun, with the same expectations as here (stage 6).
 	begin_checks
-	st=$(cat "$emu/kvmrun-hello/status" 2>/dev/null)
-	expect_status "${st#exit }" 0 "kvmrun on AMD-V: a flat real-mode binary that halts"
+	expect_run_status "$emu/kvmrun-hello" 0 "kvmrun on AMD-V: a flat real-mode binary that halts"
 	expect_json "$emu/kvmrun-hello/k.json" '.end == "halt" and .exits == 71' \
 		"kvmrun on AMD-V: it halted after 71 exits"
 	expect_line "$emu/kvmrun-hello/output.txt" '^Hello, KVM! This line came from a real-mode guest' \
 		"kvmrun on AMD-V: its serial output"
-	st=$(cat "$emu/kvmrun-hc/status" 2>/dev/null)
-	expect_status "${st#exit }" 42 "kvmrun on AMD-V: an ELF guest's KIT_HC_EXIT code"
+	expect_run_status "$emu/kvmrun-hc" 42 "kvmrun on AMD-V: an ELF guest's KIT_HC_EXIT code"
 	expect_json "$emu/kvmrun-hc/k.json" '.hypercalls | any(.name == "MIX5" and .args == ["0x1", "0x100000005", "0xffffffffffffffff", "0x8000000000000000", "0x123456789abcdef0"] and .result == "0x1f16b0dd88cab6dc")' \
 		"kvmrun on AMD-V: MIX5 with its five arguments whole"
-	st=$(cat "$emu/kvmrun-nosync/status" 2>/dev/null)
-	expect_status "${st#exit }" 42 "kvmrun on AMD-V: --no-sync-regs"
-	st=$(cat "$emu/kvmrun-wild/status" 2>/dev/null)
-	expect_status "${st#exit }" 70 "kvmrun on AMD-V: a crashing guest"
+	expect_run_status "$emu/kvmrun-nosync" 42 "kvmrun on AMD-V: --no-sync-regs"
+	expect_run_status "$emu/kvmrun-wild" 70 "kvmrun on AMD-V: a crashing guest"
 	expect_json "$emu/kvmrun-wild/k.json" '.error | startswith("unexpected exit KVM_EXIT_MMIO (6): write to guest physical 0x20000000, 8 bytes")' \
 		"kvmrun on AMD-V: the diagnosis names the exit and the address"
-	st=$(cat "$emu/kvmrun-spin/status" 2>/dev/null)
-	expect_status "${st#exit }" 71 "kvmrun on AMD-V: the watchdog stops a guest that never exits"
+	expect_run_status "$emu/kvmrun-spin" 71 "kvmrun on AMD-V: the watchdog stops a guest that never exits"
 	# What real AMD hardware does with vmcall: -KVM_ENOSYS in RAX, no exit.
-	st=$(cat "$emu/kvmrun-vmcall/status" 2>/dev/null)
-	expect_status "${st#exit }" 0 "kvmrun on AMD-V: the vmcall guest goes on and exits"
+	expect_run_status "$emu/kvmrun-vmcall" 0 "kvmrun on AMD-V: the vmcall guest goes on and exits"
 	expect_line "$emu/kvmrun-vmcall/output.txt" '^vmcall returned -1000$' \
 		"kvmrun on AMD-V: vmcall returns -1000 (-KVM_ENOSYS) with no exit to userspace"
 	end_checks "AMD-V: kvmrun runs any guest"

@@ -34,17 +34,6 @@ const char *arch_other_output_exit_name(void)
 
 /* ---- 7. Set the registers -------------------------------------------- */
 
-/* Fill the stack below us with a pattern, so that a struct the code
- * under test forgets to initialise holds it, not zeros by luck. */
-static __attribute__((noinline)) void paint_stack(void)
-{
-	volatile unsigned char area[16384];
-	size_t i;
-
-	for (i = 0; i < sizeof(area); i++)
-		area[i] = 0x5a;
-}
-
 static void test_entry_state(void)
 {
 	struct guest_image image = GUEST_IMAGE(hello);
@@ -74,7 +63,7 @@ static void test_entry_state(void)
 	regs.rsi = regs.rdi = regs.rsp = regs.rbp = 0x2222;
 	regs.r8 = regs.r15 = 0x3333;
 	ASSERT(ioctl(cpu.fd, KVM_SET_REGS, &regs) == 0, "KVM_SET_REGS failed");
-	paint_stack();
+	grade_scramble_stack();
 	ret = first_set_registers(&cpu, GUEST_LOAD_GPA);
 	ASSERT(ret == 0, "first_set_registers() returned %d: %s", ret, kit_last_error());
 

@@ -29,17 +29,6 @@ GUEST_IMAGE_DECLARE(regs_pattern);
 
 
 
-/* Fill the stack below us with a pattern, so that a struct the code
- * under test forgets to initialise holds it, not zeros by luck. */
-static __attribute__((noinline)) void paint_stack(void)
-{
-	volatile unsigned char area[16384];
-	size_t i;
-
-	for (i = 0; i < sizeof(area); i++)
-		area[i] = 0x5a;
-}
-
 static void new_vcpu(struct vm *vm, struct vcpu *cpu)
 {
 	ASSERT(vcpu_create(vm, cpu, 0) == 0, "vcpu_create: %s", kit_last_error());
@@ -368,7 +357,7 @@ static void test_entry_state(void)
 	r.rax = r.rbx = r.rcx = r.rdx = r.rsi = r.rdi = r.rbp = 0x5555;
 	r.rflags = X86_RFLAGS_RESERVED1 | 0xc5;
 	ASSERT(ioctl(cpu.fd, KVM_SET_REGS, &r) == 0, "KVM_SET_REGS failed");
-	paint_stack();
+	grade_scramble_stack();
 	ret = lm_set_entry(&cpu, 0x101234, LM_STACK_TOP);
 	ASSERT(ret == 0, "lm_set_entry() returned %d: %s", ret, kit_last_error());
 	ASSERT(ioctl(cpu.fd, KVM_GET_REGS, &r) == 0, "KVM_GET_REGS failed");
