@@ -72,13 +72,23 @@ unset KIT_FAIL_ON_SKIP
 log_of() { echo "$(dirname "${grades[$1]}")/grade.txt"; }
 if [ -n "${KIT_RUNNER:-}" ]; then
 	read -ra runner <<< "$KIT_RUNNER"
-	batch=$work/batch.txt
-	: > "$batch"
+	# As many mutants per boot as the machine's memory takes (run.sh
+	# refuses an initramfs over 40% of it): batches of at most 600 MB.
+	nbatch=0 bytes=0
 	for i in "${!ids[@]}"; do
-		[ -x "${grades[$i]}" ] && printf 'm%s\t%s\n' "$i" "${grades[$i]}" >> "$batch"
+		[ -x "${grades[$i]}" ] || continue
+		size=$(stat -c %s "${grades[$i]}")
+		if [ $nbatch = 0 ] || [ $((bytes + size)) -gt $((600 << 20)) ]; then
+			nbatch=$((nbatch + 1)) bytes=0
+			: > "$work/batch-$nbatch.txt"
+		fi
+		bytes=$((bytes + size))
+		printf 'm%s\t%s\n' "$i" "${grades[$i]}" >> "$work/batch-$nbatch.txt"
 	done
-	"${runner[@]}" --quiet --timeout 120 --batch "$batch" --out "$work/runs" ||
-		echo "mutants: the emulated machine did not run them all (its message is above)"
+	for ((b = 1; b <= nbatch; b++)); do
+		"${runner[@]}" --quiet --timeout 120 --batch "$work/batch-$b.txt" --out "$work/runs" ||
+			echo "mutants: the emulated machine did not run batch $b (its message is above)"
+	done
 	for i in "${!ids[@]}"; do
 		cp "$work/runs/m$i/output.txt" "$(log_of "$i")" 2>/dev/null || true
 		cp "$work/runs/m$i/status" "$(log_of "$i").status" 2>/dev/null || true
@@ -94,7 +104,7 @@ else
 fi
 
 # ---- 4. the verdicts ------------------------------------------------------
-declare -A generated=() stillborn=() killed=() equivalent=() survived=()
+declare -A generated=() stillborn=() killed=() equivalent=() survived=() notrun=()
 survivors=$work/survivors.txt
 : > "$survivors"
 for i in "${!ids[@]}"; do
@@ -102,6 +112,11 @@ for i in "${!ids[@]}"; do
 	generated[$lesson]=$(( ${generated[$lesson]:-0} + 1 ))
 	if [ ! -x "${grades[$i]}" ]; then
 		stillborn[$lesson]=$(( ${stillborn[$lesson]:-0} + 1 ))
+		continue
+	fi
+	# Not run at all proves nothing: counted apart, and the run fails.
+	if [ ! -f "$log.status" ]; then
+		notrun[$lesson]=$(( ${notrun[$lesson]:-0} + 1 ))
 		continue
 	fi
 	# Killed: a check did not pass, or the grader itself did not finish.
@@ -127,13 +142,17 @@ printf '%-16s %9s %9s %7s %10s %8s %6s\n' lesson generated stillborn killed equi
 for lesson in "$@"; do
 	g=${generated[$lesson]:-0} s=${stillborn[$lesson]:-0} k=${killed[$lesson]:-0}
 	e=${equivalent[$lesson]:-0} v=${survived[$lesson]:-0}
-	counted=$((g - s - e))
+	counted=$((g - s - e - ${notrun[$lesson]:-0}))
 	rate=100
 	[ $counted -gt 0 ] && rate=$((k * 1000 / counted))
 	[ $counted -gt 0 ] || rate=1000
 	printf '%-16s %9d %9d %7d %10d %8d %5d.%d\n' "$lesson" "$g" "$s" "$k" "$e" "$v" \
 		$((rate / 10)) $((rate % 10))
 	[ $((rate / 10)) -ge "$target" ] || status=1
+	if [ "${notrun[$lesson]:-0}" -gt 0 ]; then
+		echo "  ($lesson: ${notrun[$lesson]} mutants did not run at all: not counted, and the run fails)"
+		status=1
+	fi
 done
 if [ -s "$survivors" ]; then
 	echo
