@@ -278,6 +278,22 @@ stage_sanitize() {
 	grep -E '^(score|kvmrun with)|FAIL|CRASH|TIMEOUT' "$logs/sanitize.txt" | sed 's/^/  /'
 }
 
+# The graders of a batch that ran in an emulated machine: each one's rows
+# (prefixed) into the stage's TSV, and the lines of its report that count.
+batch_results() { # batch-file out-directory row-prefix label
+	local name
+	while IFS=$'\t' read -r name _; do
+		case $name in kvmrun-*) continue ;; esac
+		if [ -f "$2/$name/summary.tsv" ]; then
+			sed "s/^/$3: /" "$2/$name/summary.tsv" >> "$summary"
+		else
+			record "$3: $name ($4) reported nothing" 0 1 0
+		fi
+		echo "== $name ($4): $(cat "$2/$name/status" 2>/dev/null)"
+		grep -E '^(score|[0-9]+ passed)|^  (FAIL|CRASH|TIMEOUT|SKIP)' "$2/$name/output.txt" 2>/dev/null
+	done < "$1"
+}
+
 # The arm64 lessons, one boot of the emulated machine per kernel.
 stage_arm64() {
 	local a64=$build/arm64 emu=$logs/arm64 lesson kernel b name
@@ -328,17 +344,7 @@ stage_arm64() {
 	done
 	# Each grader's rows, and what it printed.
 	for kernel in 6.12 6.12-16k 6.1; do
-		while IFS=$'\t' read -r name _; do
-			case $name in kvmrun-*) continue ;; esac
-			if [ -f "$emu/$kernel/$name/summary.tsv" ]; then
-				sed 's/^/arm64: /' "$emu/$kernel/$name/summary.tsv" >> "$summary"
-			else
-				record "arm64: $name on Linux $kernel reported nothing" 0 1 0
-			fi
-			echo "== $name (arm64, Linux $kernel): $(cat "$emu/$kernel/$name/status" 2>/dev/null)"
-			grep -E '^(score|[0-9]+ passed)|^  (FAIL|CRASH|TIMEOUT|SKIP)' \
-				"$emu/$kernel/$name/output.txt" 2>/dev/null
-		done < "$emu/$kernel.batch"
+		batch_results "$emu/$kernel.batch" "$emu/$kernel" "arm64" "arm64, Linux $kernel"
 	done
 	# kvmrun, built for arm64: hypercalls through hvc and the doorbell, and
 	# a flat binary.
@@ -444,16 +450,7 @@ stage_amd() {
 		--file "$x86/guest/03-hypercalls/hypercalls.img:/bin/hypercalls.img" \
 		--file "$x86/guest/03-hypercalls/vmcall.img:/bin/vmcall.img" --batch "$b" ||
 		record "x86_64 on AMD-V: the emulated machine failed; its message is above" 0 1 0
-	while IFS=$'\t' read -r name _; do
-		case $name in kvmrun-*) continue ;; esac
-		if [ -f "$emu/$name/summary.tsv" ]; then
-			sed 's/^/AMD-V: /' "$emu/$name/summary.tsv" >> "$summary"
-		else
-			record "AMD-V: $name reported nothing" 0 1 0
-		fi
-		echo "== $name (x86_64, AMD-V): $(cat "$emu/$name/status" 2>/dev/null)"
-		grep -E '^(score|[0-9]+ passed)|^  (FAIL|CRASH|TIMEOUT|SKIP)' "$emu/$name/output.txt" 2>/dev/null
-	done < "$b"
+	batch_results "$b" "$emu" "AMD-V" "x86_64, AMD-V"
 	# kvmrun, with the same expectations as here (stage 6).
 	begin_checks
 	expect_run_status "$emu/kvmrun-hello" 0 "kvmrun on AMD-V: a flat real-mode binary that halts"
