@@ -251,7 +251,7 @@ compdb:
 	@echo "compdb: compile_commands.json, $$(jq length compile_commands.json) files ($(ARCH))"
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants run sanitize fresh-check compdb \
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples run sanitize fresh-check compdb \
 	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
 
 help:
@@ -263,6 +263,7 @@ help:
 	@echo "  make grade            grade every lesson: score table + build/results.json"
 	@echo "  make check            the kit's whole test suite"
 	@echo "  make docs             the lessons as a small website in build/docs/"
+	@echo "  make samples          are the sample outputs in the lesson texts what runs print?"
 	@echo "  make compdb           compile_commands.json for your editor (clangd: go to definition)"
 	@echo "  make run IMAGE=FILE   run any guest image with the kit's reference host"
 	@echo "                        (ARGS=\"--trace\" shows every exit; kvmrun --help)"
@@ -354,6 +355,12 @@ mistakes-run:
 
 # Measure the checks with mutants of the solutions (common/scripts/mutants.sh):
 # per lesson, how many the checks kill. LESSON=NN-name for one lesson.
+# The sample outputs in the lesson texts, against real runs (make check
+# runs this too).
+samples: deps-check
+	@$(MAKE) --no-print-directory all
+	@bash common/scripts/samples.sh "$(BUILD)/samples" $(LESSONS)
+
 mutants: deps-check
 	@$(MAKE) --no-print-directory all
 	@bash common/scripts/mutants.sh "$(OUT)" "$(ARCH)" $(or $(LESSON),$(LESSONS))

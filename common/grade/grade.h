@@ -122,6 +122,9 @@ void grade_scramble_stack(void);
 
 /* The next `count` calls of ioctl `request` fail with -1 / errno `err`. */
 void inject_ioctl_error(unsigned long request, int err, unsigned count);
+/* The next `pass` calls of ioctl `request` go through; the one after fails
+ * with -1 / errno `err` (to fail each of a function's calls in turn). */
+void inject_ioctl_error_after(unsigned long request, unsigned pass, int err);
 /* The next `count` calls of ioctl `request` return `value` without
  * reaching the kernel (e.g. a KVM_GET_API_VERSION other than 12). */
 void inject_ioctl_value(unsigned long request, int value, unsigned count);

@@ -35,6 +35,7 @@ int __real_getpagesize(void);
 struct fault {
 	unsigned long request;
 	unsigned count;
+	unsigned skip; /* calls that pass through before the first fails */
 	int err;       /* errno to fail with, or 0 */
 	int value;     /* value to return when err == 0 */
 };
@@ -61,13 +62,13 @@ void inject_reset(void)
 	memset(&inj, 0, sizeof(inj));
 }
 
-static void add_fault(unsigned long request, int err, int value, unsigned count)
+static void add_fault(unsigned long request, unsigned skip, int err, int value, unsigned count)
 {
 	unsigned i;
 
 	for (i = 0; i < MAX_FAULTS; i++) {
 		if (inj.faults[i].count == 0) {
-			inj.faults[i] = (struct fault){ request, count, err, value };
+			inj.faults[i] = (struct fault){ request, count, skip, err, value };
 			return;
 		}
 	}
@@ -75,12 +76,17 @@ static void add_fault(unsigned long request, int err, int value, unsigned count)
 
 void inject_ioctl_error(unsigned long request, int err, unsigned count)
 {
-	add_fault(request, err, 0, count);
+	add_fault(request, 0, err, 0, count);
+}
+
+void inject_ioctl_error_after(unsigned long request, unsigned pass, int err)
+{
+	add_fault(request, pass, err, 0, 1);
 }
 
 void inject_ioctl_value(unsigned long request, int value, unsigned count)
 {
-	add_fault(request, 0, value, count);
+	add_fault(request, 0, 0, value, count);
 }
 
 void inject_open_error(int err, unsigned count)
@@ -191,6 +197,10 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 
 		if (f->count == 0 || f->request != request)
 			continue;
+		if (f->skip) {
+			f->skip--;
+			break;
+		}
 		f->count--;
 		if (f->err) {
 			errno = f->err;

@@ -375,6 +375,12 @@ stage_docs() {
 		record "docs: site builds, links and TODO sections resolve" 0 1 0
 		cat "$logs/docs.txt"
 	fi
+	# The sample outputs in the lesson texts, against real runs of their
+	# commands (which find everything already built).
+	bash common/scripts/samples.sh "$logs/samples" "${lessons[@]}" > "$logs/samples.txt" 2>&1
+	record "docs: each sample output in a lesson text is what its command prints" \
+		"$(grep -c '^ok ' "$logs/samples.txt")" "$(grep -c '^FAIL' "$logs/samples.txt")" 0
+	grep -v '^ok ' "$logs/samples.txt"
 }
 
 stage_compdb() {

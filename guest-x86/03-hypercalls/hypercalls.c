@@ -50,8 +50,9 @@ static void say(const char *s)
 
 int main(void)
 {
-	static uint8_t buffer[64];
-	struct kit_hc_fill fill = { buffer, sizeof(buffer), 7 };
+	/* 64 bytes to fill, and one more after them that no fill may touch. */
+	static uint8_t buffer[64 + 1];
+	struct kit_hc_fill fill = { buffer, 64, 7 };
 	uint64_t expected = kit_hc_mix5(A1, A2, A3, A4, A5);
 	int64_t got;
 	unsigned i, good;
@@ -67,10 +68,11 @@ int main(void)
 	add_hex((uint64_t)got);
 	say_line();
 
+	buffer[64] = 0xc5;
 	got = hc_fill(&fill);
-	for (i = 0, good = 0; i < sizeof(buffer); i++)
+	for (i = 0, good = 0; i < 64; i++)
 		good += buffer[i] == (uint8_t)(7 + i);
-	say(got == (int64_t)sizeof(buffer) && good == sizeof(buffer) ? "fill: ok\n" : "fill: WRONG\n");
+	say(got == 64 && good == 64 && buffer[64] == 0xc5 ? "fill: ok\n" : "fill: WRONG\n");
 
 	got = hypercall0(999);
 	say(got == KIT_HC_ENOSYS ? "unknown: ENOSYS\n" : "unknown: WRONG\n");

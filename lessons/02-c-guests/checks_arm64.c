@@ -20,6 +20,8 @@ GUEST_IMAGE_DECLARE(wild_pointer);
 GUEST_IMAGE_DECLARE(jump_unmapped);
 GUEST_IMAGE_DECLARE(zero_stack);
 GUEST_IMAGE_DECLARE(end_of_ram);
+GUEST_IMAGE_DECLARE(regs_pattern);
+GUEST_IMAGE_DECLARE(load_abort);
 
 #define ARM64_REG_MIDR_EL1 ARM64_SYS_REG(3, 0, 0, 0, 0)
 
@@ -32,16 +34,32 @@ static uint64_t reg(struct vcpu *cpu, uint64_t id)
 	return value;
 }
 
+static void set_reg(struct vcpu *cpu, uint64_t id, uint64_t value)
+{
+	ASSERT(arm64_set_reg(cpu, id, value) == 0, "%s", kit_last_error());
+}
+
 /* ---- 6. The entry state ---------------------------------------------- */
 
 static void test_entry_state(void)
 {
+	static const uint64_t ids[] = { ARM64_REG_PC, ARM64_REG_SP_EL1, ARM64_REG_X(0),
+					ARM64_REG_PSTATE };
 	struct vm vm;
 	struct vcpu cpu;
+	unsigned i;
 	int ret;
 
 	new_vm(&vm);
 	ASSERT(vcpu_create(&vm, &cpu, 0) == 0, "vcpu_create: %s", kit_last_error());
+	/* Scrambled first: each register set, none right by luck (KVM's
+	 * reset state is already EL1h with D A I F masked). EL1t, nothing
+	 * masked, is a PSTATE KVM accepts. */
+	set_reg(&cpu, ARM64_REG_PC, 0x5555aaa0);
+	set_reg(&cpu, ARM64_REG_SP_EL1, 0x5555aaa0);
+	set_reg(&cpu, ARM64_REG_X(0), 0x5555aaa0);
+	set_reg(&cpu, ARM64_REG_PSTATE, 0x4);
+	grade_scramble_stack();
 	ret = lm_set_entry(&cpu, LM_IMAGE_GPA + 0x1234, LM_STACK_TOP);
 	ASSERT(ret == 0, "lm_set_entry() returned %d: %s", ret, kit_last_error());
 	EXPECT_EQ_U64("PC", reg(&cpu, ARM64_REG_PC), LM_IMAGE_GPA + 0x1234);
@@ -51,6 +69,18 @@ static void test_entry_state(void)
 		      LM_RAM_SIZE);
 	EXPECT_EQ_U64("PSTATE (EL1h, D A I F masked)", reg(&cpu, ARM64_REG_PSTATE),
 		      ARM64_PSTATE_EL1H | ARM64_PSTATE_DAIF);
+
+	/* Each of its four KVM_SET_ONE_REG calls failing in turn. */
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		kit_clear_error();
+		inject_ioctl_error_after(KVM_SET_ONE_REG, i, EFAULT);
+		ret = lm_set_entry(&cpu, LM_IMAGE_GPA, LM_STACK_TOP);
+		inject_reset();
+		if (!EXPECT(ret == -EFAULT, "lm_set_entry() when its KVM_SET_ONE_REG number %u "
+			    "fails should return -EFAULT, not %d", i + 1, ret))
+			continue;
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_SET_ONE_REG");
+	}
 	vcpu_destroy(&cpu);
 	vm_destroy(&vm);
 }
@@ -92,11 +122,20 @@ static void test_boot_info_seen(void)
 
 static void report_after(struct vcpu *cpu, struct crash_report *r)
 {
+	uint8_t before[CRASH_CODE_BYTES];
+	const uint8_t *at = guest_ptr(cpu->vm, reg(cpu, ARM64_REG_PC), sizeof(before));
 	int ret;
 
+	/* A report reads the guest; it must not change it. */
+	if (at)
+		memcpy(before, at, sizeof(before));
 	memset(r, 0xa5, sizeof(*r)); /* garbage: every field must be filled */
 	ret = lm_crash_report(cpu, r);
 	ASSERT(ret == 0, "lm_crash_report() returned %d: %s", ret, kit_last_error());
+	if (at)
+		EXPECT_BYTES("guest memory at the PC after lm_crash_report() (unchanged: a report "
+			     "copies from the guest, never into it)", at, sizeof(before), before,
+			     sizeof(before));
 	lm_crash_print(r, stdout);
 }
 
@@ -188,6 +227,54 @@ static void test_jump_unmapped_diagnosed(void)
 	EXPECT_EQ_U64("report.elr (where the udf was)", r.elr, LM_RAM_GPA + LM_RAM_SIZE - 4);
 	EXPECT(r.has_fault_address == false, "an undefined instruction has no fault address "
 	       "(FAR_EL1 means nothing for it)");
+
+	/* The code bytes: as many as RAM holds at the PC, none outside it.
+	 * (The PC moved by hand; the report reads it where it is.) */
+	set_reg(&cpu, ARM64_REG_PC, LM_RAM_GPA + LM_RAM_SIZE - 1);
+	report_after(&cpu, &r);
+	expect_report_matches(&cpu, &r);
+	set_reg(&cpu, ARM64_REG_PC, LM_UNBACKED_ADDR);
+	report_after(&cpu, &r);
+	expect_report_matches(&cpu, &r);
+	free(o.output);
+	vcpu_destroy(&cpu);
+	vm_destroy(&vm);
+
+	/* A load that faults: a data abort that is a read. */
+	image = GUEST_IMAGE(load_abort);
+	o = boot_and_run(&image, &vm, &cpu);
+	EXPECT(o.ret < 0, "the load_abort guest's run should fail");
+	report_after(&cpu, &r);
+	expect_report_matches(&cpu, &r);
+	expect_exception(&cpu, &r, ARM64_EC_DABT_CUR);
+	EXPECT_EQ_U64("report.fault_address (FAR_EL1: the address loaded from)",
+		      r.fault_address, 0xfffffffffffffff0ULL);
+	EXPECT(r.fault_is_write == false, "a load is a read: ESR_EL1.WnR (bit 6) is 0");
+	free(o.output);
+}
+
+static void test_crash_registers_exact(void)
+{
+	struct guest_image image = GUEST_IMAGE(regs_pattern);
+	struct crash_report r;
+	struct vm vm;
+	struct vcpu cpu;
+	struct outcome o = boot_and_run(&image, &vm, &cpu);
+	char what[64];
+	unsigned i;
+
+	EXPECT(o.ret < 0, "the regs_pattern guest's run should fail");
+	report_after(&cpu, &r);
+	expect_report_matches(&cpu, &r);
+	for (i = 0; i < 31; i++) {
+		uint64_t expected = i == 2 ? LM_UNBACKED_ADDR :
+			((0x100ULL * i + 0x11) << 48) | (0xa000 + i);
+
+		snprintf(what, sizeof(what), "report.regs[%u] (x%u)", i, i);
+		EXPECT_EQ_U64(what, r.regs[i], expected);
+	}
+	EXPECT(r.has_fault_address && r.fault_address == LM_UNBACKED_ADDR && r.fault_is_write,
+	       "the report should name the write to guest physical 0x%x", LM_UNBACKED_ADDR);
 	free(o.output);
 }
 
@@ -211,9 +298,10 @@ static void test_zero_stack_diagnosed(void)
 }
 
 const struct grade_test arch_tests[] = {
-	{ "entry_state", "PC, SP_EL1, X0 and PSTATE are set for the entry",
+	{ "entry_state", "PC, SP_EL1, X0 and PSTATE are set for the entry, and failures reported",
 	  1, GRADE_NEEDS_KVM, test_entry_state,
-	  "Section 6: KVM_SET_ONE_REG for PC, SP_EL1 (not SP_EL0), X0 = LM_RAM_SIZE, PSTATE." },
+	  "Section 6: KVM_SET_ONE_REG for PC, SP_EL1 (not SP_EL0), X0 = LM_RAM_SIZE, PSTATE; "
+	  "return the first error." },
 	{ "c_guest_runs", "a C guest prints and computes a known value",
 	  3, GRADE_NEEDS_KVM, test_c_guest_runs,
 	  "Sections 2 and 6: if this fails alone, compare the guest's output with the expected." },
@@ -227,6 +315,9 @@ const struct grade_test arch_tests[] = {
 	  2, GRADE_NEEDS_KVM, test_jump_unmapped_diagnosed,
 	  "Section 8: an MMIO exit at LM_FAULT_GPA is the guest's exception: read ESR_EL1, "
 	  "FAR_EL1 (aborts only) and ELR_EL1 with KVM_GET_ONE_REG." },
+	{ "crash_registers_exact", "a crash report holds every register in its place",
+	  1, GRADE_NEEDS_KVM, test_crash_registers_exact,
+	  "Section 8: X0-X30 with KVM_GET_ONE_REG, ARM64_REG_X(i) into regs[i]." },
 	{ "zero_stack_diagnosed", "a guest with a zero stack pointer is diagnosed",
 	  2, GRADE_NEEDS_KVM, test_zero_stack_diagnosed,
 	  "Section 8: sp is SP_EL1; a data abort's FAR_EL1 is the address, ESR_EL1.WnR "
