@@ -240,10 +240,14 @@ void vcpu_diagnose(struct vcpu *cpu, const char *why, FILE *out)
 	fprintf(out, "=== guest diagnosis (%s) ===\n", arch_name);
 	if (why && *why)
 		fprintf(out, "  what happened: %s\n", why);
+	/* An unwritten step explains what follows better than any guess. */
+	if (kit_first_todo())
+		fprintf(out, "  but first: %s; what follows is what its absence led to\n",
+			kit_first_todo());
 	if (cpu->run) {
 		kvm_exit_describe(cpu->run, line, sizeof(line));
 		fprintf(out, "  last exit: %s\n", line);
-		advice = exit_advice(cpu->run);
+		advice = kit_first_todo() ? NULL : exit_advice(cpu->run);
 		if (advice)
 			fprintf(out, "  what it usually means: %s\n", advice);
 		if (cpu->run->exit_reason == KVM_EXIT_IO || cpu->run->exit_reason == KVM_EXIT_MMIO)

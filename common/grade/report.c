@@ -156,6 +156,12 @@ static void report_graded(const struct grade_options *o, const struct grade_test
 	}
 	if (!ok) {
 		print_indented(r->messages, INDENT, 0);
+		/* What failed may be only a symptom of the TODO the test reached
+		 * (an exit nobody classified, say): name the cause. */
+		if (r->ntodos && !strstr(r->messages, "TODO: "))
+			printf(INDENT "it reached a TODO: %s is not written yet (README section "
+			       "\"%s\"); what failed above follows from that\n", r->todo.what,
+			       r->todo.section);
 		if (t->hint)
 			printf(INDENT "hint: %s\n", t->hint);
 	}

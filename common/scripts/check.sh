@@ -229,6 +229,9 @@ stage_lessons() {
 
 stage_mistakes() {
 	bash common/scripts/mistakes.sh "$out" "$arch" "$summary" "${lessons[@]}"
+	echo
+	bash common/scripts/todo-alone.sh "$out" "$arch" "$summary" "${lessons[@]}" |
+		grep -v '^  PASS'
 }
 
 stage_kvmrun() {

@@ -10,6 +10,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 
 #include "c_guests.h"
@@ -295,6 +296,33 @@ static void test_long_mode_errors(void)
 	vcpu_destroy(&bare_cpu);
 	vm_destroy(&bare);
 
+	/* Memory for only some of the three tables: each must be checked.
+	 * (With pages above 4 KiB the three share one page, so only the case
+	 * above can be made.) */
+	if (sysconf(_SC_PAGESIZE) == 4096) {
+		static const struct { uint64_t gpa, size; const char *what; } part[] = {
+			{ LM_PDPT_GPA, 0x2000, "memory for the PDPT and the PD, not the PML4" },
+			{ LM_PML4_GPA, 0x2000, "memory for the PML4 and the PDPT, not the PD" },
+			{ LM_PML4_GPA, 0x1000, "memory for the PML4 alone" },
+		};
+		unsigned i;
+
+		for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+			struct vm some = VM_EMPTY;
+
+			ASSERT(vm_create(&some) == 0, "vm_create: %s", kit_last_error());
+			ASSERT(vm_add_memory(&some, part[i].gpa, part[i].size, 0) >= 0,
+			       "vm_add_memory: %s", kit_last_error());
+			ret = lm_build_page_tables(&some);
+			EXPECT(ret == -EFAULT, "lm_build_page_tables() with %s should return "
+			       "-EFAULT, not %d", part[i].what, ret);
+			vm_destroy(&some);
+		}
+	} else {
+		printf("(pages of %ld bytes here: the partial-memory cases need 4 KiB)\n",
+		       sysconf(_SC_PAGESIZE));
+	}
+
 	new_vm(&vm);
 	/* The page tables stay in their three pages: the page after the PD
 	 * (the GDT's) is not touched. */
@@ -551,6 +579,17 @@ static void test_jump_unmapped_diagnosed(void)
 	       "report.fault_address should be 0x%x (run->mmio.phys_addr)", LM_UNBACKED_ADDR);
 	EXPECT(r.fault_is_write == false, "report.fault_is_write should be false: a load "
 	       "(run->mmio.is_write is 0)");
+
+	/* RIP moved by hand to the very last byte of RAM: 1 code byte. */
+	{
+		struct kvm_regs regs;
+
+		ASSERT(ioctl(cpu.fd, KVM_GET_REGS, &regs) == 0, "KVM_GET_REGS failed");
+		regs.rip = LM_RAM_GPA + LM_RAM_SIZE - 1;
+		ASSERT(ioctl(cpu.fd, KVM_SET_REGS, &regs) == 0, "KVM_SET_REGS failed");
+		report_after(&cpu, &r);
+		expect_report_matches(&cpu, &r);
+	}
 	free(o.output);
 }
 
