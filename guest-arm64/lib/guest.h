@@ -11,14 +11,10 @@
 #include <stdint.h>
 
 #include "layout.h"
+#include "mmio.h"  /* mmio_write8() for the UART, and the rest */
 
 /* PSCI 0.2 (Arm DEN 0022), through `hvc #0`. */
 #define PSCI_SYSTEM_OFF 0x84000008UL
-
-static inline void mmio_write8(uint64_t addr, uint8_t value)
-{
-	__asm__ volatile("strb %w0, [%1]" : : "r"(value), "r"(addr) : "memory");
-}
 
 static inline uint64_t psci_call(uint64_t fn)
 {

@@ -8,6 +8,7 @@
  *   0x0900_0000    the UART's data register: a byte stored here is output
  *   0x0900_1000    the fault register: the runtime's exception vectors
  *                  store the syndrome here, so a crash ends the run
+ *   0x0a00_0000    lesson 04's devices (L4_*), and its ROM at 0x0a10_0000
  *   0x2000_0000    nothing at all: an access here is an MMIO exit
  *   0x4000_0000  +------------------------+  RAM, 4 MiB
  *   0x4010_0000  | the guest's ELF image  |  linked here (guest.ld)
@@ -29,5 +30,14 @@
 #define LM_UART_GPA       0x09000000
 #define LM_FAULT_GPA      0x09001000
 #define LM_UNBACKED_ADDR  0x20000000
+
+/* Lesson 04's devices (common/abi/devices_abi.h): no RAM behind them, so
+ * every access is an MMIO exit; and the ROM, a read-only memory slot. */
+#define L4_UART_GPA       0x0a000000
+#define L4_COUNTER_GPA    0x0a001000
+#define L4_PROBE_GPA      0x0a002000   /* the checks' own device */
+#define L4_UNCLAIMED_GPA  0x0a003000   /* nothing is ever there */
+#define L4_ROM_GPA        0x0a100000
+#define L4_ROM_SIZE       0x10000
 
 #endif

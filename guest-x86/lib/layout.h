@@ -15,6 +15,7 @@
  *                | the last page: free    |  (guests test the edge of RAM here)
  *   0x0040_0000  +--- top of RAM ---------+  4 MiB of RAM in all
  *       ...        mapped but no memory: a guest access here is an MMIO exit
+ *   0x1000_0000    lesson 04's devices (L4_*), and its ROM at 0x1010_0000
  *   0x4000_0000    not even mapped: an access here is a page fault
  */
 #ifndef GUEST_X86_LAYOUT_H
@@ -34,5 +35,16 @@
 #define LM_UNBACKED_ADDR  0x20000000   /* mapped, but no memory there */
 
 #define LM_SERIAL_PORT    0x3f8
+
+/* Lesson 04's devices (common/abi/devices_abi.h): mapped by the page
+ * tables, no RAM behind them, so every access is an MMIO exit; and the
+ * ROM, a read-only memory slot, 64 KiB (a whole number of pages on every
+ * host the kit runs on). */
+#define L4_UART_GPA       0x10000000
+#define L4_COUNTER_GPA    0x10001000
+#define L4_PROBE_GPA      0x10002000   /* the checks' own device */
+#define L4_UNCLAIMED_GPA  0x10003000   /* nothing is ever there */
+#define L4_ROM_GPA        0x10100000
+#define L4_ROM_SIZE       0x10000
 
 #endif
