@@ -198,19 +198,21 @@ $(foreach l,$(LESSONS),$(eval $(call lesson_rules,$(l))))
 
 # ---- kvmrun: any guest, with the reference host ------------------------
 # Built from the reference solutions of lessons 01 (real mode), 02 (ELF,
-# long mode) and 03 (hypercalls), and the given code around them; so it
-# lives with them, in solutions/kvmrun/.
+# long mode), 03 (hypercalls) and 04 (the MMIO bus and its devices), and
+# the given code around them; so it lives with them, in solutions/kvmrun/.
 KVMRUN_OBJS := $(OUT)/solution/kvmrun/kvmrun.o \
 	$(addprefix $(OUT)/solution/01-first-run/,first_run.o arch_$(ARCH).o) \
 	$(addprefix $(OUT)/solution/02-c-guests/,load.o $(filter longmode_$(ARCH).o entry_$(ARCH).o,\
 		$(02-c-guests_STUDENT_FILES:.c=.o))) $(OUT)/given/02-c-guests/boot_$(ARCH).o \
 	$(addprefix $(OUT)/solution/03-hypercalls/,hypercall.o regs_$(ARCH).o) \
-	$(addprefix $(OUT)/given/03-hypercalls/,host.o host_$(ARCH).o)
+	$(addprefix $(OUT)/given/03-hypercalls/,host.o host_$(ARCH).o) \
+	$(addprefix $(OUT)/solution/04-mmio/,bus.o uart.o rom.o fastpath.o) \
+	$(addprefix $(OUT)/given/04-mmio/,counter.o machine.o)
 
 $(OUT)/solution/kvmrun/kvmrun.o: solutions/kvmrun/kvmrun.c $(HEADERS) $(wildcard lessons/*/*.h) \
 		| $(CROSS_DEPS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KIT_CFLAGS) -Ilessons -Icommon/abi -c -o $@ $<
+	$(Q)$(CC) $(KIT_CFLAGS) -Ilessons -Icommon/abi -I$(GUEST_DIR)/lib -c -o $@ $<
 
 $(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
 	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ -ljansson $(CAPSTONE_LIBS)
@@ -282,8 +284,8 @@ deps:
 deps-check:
 	@bash common/scripts/deps.sh ensure
 
-# kvmrun needs the reference code of lessons 01-03 on this architecture.
-KVMRUN := $(if $(filter 03-hypercalls,$(LESSONS)),$(OUT)/kvmrun)
+# kvmrun needs the reference code of lessons 01-04 on this architecture.
+KVMRUN := $(if $(filter 04-mmio,$(LESSONS)),$(OUT)/kvmrun)
 
 all: $(LIBKIT) $(LIBGRADE) $(LESSON_PROGRAMS) $(TEST_PROGRAMS) $(KVMRUN) $(GUEST_IMAGES)
 

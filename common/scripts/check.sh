@@ -272,6 +272,23 @@ stage_kvmrun() {
 	expect_line "$log" 'is not a regular file' "a directory is refused as such"
 	"$kvmrun" --timeout -1 "$guests/01-first-run/hello.img" > "$log" 2>&1
 	expect_status $? 64 "a negative --timeout is a usage error"
+	log=$logs/kvmrun-devices.txt
+	"$kvmrun" --devices "$guests/04-mmio/devices.img" > "$log" 2>&1
+	expect_status $? 0 "--devices: lesson 04's devices guest runs to its end"
+	expect_line "$log" '^devices: all ok$' "every device answers it as it checks"
+	expect_line "$log" '^kvmrun: the MMIO bus: [0-9]+ exits, 0 accesses no device took$' \
+		"the bus's summary"
+	log=$logs/kvmrun-unclaimed.txt
+	"$kvmrun" --devices "$guests/04-mmio/unclaimed.img" > "$log" 2>&1
+	expect_status $? 70 "--devices: an access no device takes fails the run (strict)"
+	expect_line "$log" 'unclaimed MMIO read of 1 bytes at 0x[0-9a-f]+3000 \(no device there\)' \
+		"and names it"
+	"$kvmrun" --devices --no-strict "$guests/04-mmio/unclaimed.img" > "$log" 2>&1
+	expect_status $? 0 "--no-strict: such accesses read all ones and the guest goes on"
+	expect_line "$log" '^kvmrun: the MMIO bus: [0-9]+ exits, 7 accesses no device took$' \
+		"all 7 counted"
+	"$kvmrun" --no-strict "$guests/04-mmio/unclaimed.img" > "$log" 2>&1
+	expect_status $? 64 "--no-strict without --devices is a usage error"
 	end_checks "kvmrun runs any guest"
 }
 

@@ -21,6 +21,12 @@
  * (the kit's own tests read it with jq): how the run ended, the exits, and
  * every hypercall with its arguments, result and exit.
  *
+ * With --devices the guest also has lesson 04's devices on its MMIO bus:
+ * the UART, the counter and the ROM (at the L4_* addresses of layout.h). An access no
+ * device takes then fails the run, as in lesson 04's checks, unless
+ * --no-strict makes it read all ones and go on (counted, and with --trace
+ * described).
+ *
  * Exit status: the guest's KIT_HC_EXIT code if it is 0-63, or 0 if the
  * guest halted; kvmrun's own are above that, so the two never mix:
  * 64 usage error, 65 a guest exit code outside 0-63, 66 the image cannot
@@ -42,6 +48,8 @@
 #include "01-first-run/first_run.h"
 #include "02-c-guests/c_guests.h"
 #include "03-hypercalls/hypercalls.h"
+#include "04-mmio/machine.h"
+#include "layout.h"
 
 #define MAX_IMAGE (64u << 20)
 #define MAX_TIMEOUT_MS (24u * 3600 * 1000)
@@ -84,6 +92,8 @@ struct options {
 	bool trace;
 	bool sync_regs;
 	bool quiet;
+	bool devices;
+	bool strict;
 	unsigned timeout_ms;
 	uint64_t load;
 };
@@ -106,6 +116,9 @@ static void usage(FILE *out)
 		"  --no-sync-regs    not the fast path: x86, hypercall registers through\n"
 		"                    KVM_GET/SET_REGS, not KVM_CAP_SYNC_REGS; arm64, no SMCCC\n"
 		"                    filter (the guest's hvc falls back to the MMIO doorbell)\n"
+		"  --devices         lesson 04's UART, counter and ROM on the MMIO bus; an\n"
+		"                    access no device takes fails the run\n"
+		"  --no-strict       (with --devices) such an access reads all ones instead\n"
 		"  --quiet           no summary line at the end\n"
 		"  --json FILE       also write what happened (the end, the exits, each\n"
 		"                    hypercall) as JSON to FILE\n"
@@ -126,6 +139,8 @@ static bool parse(int argc, char **argv, struct options *o)
 		{ "trace", no_argument, NULL, 'T' },
 		{ "no-sync-regs", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "devices", no_argument, NULL, 'd' },
+		{ "no-strict", no_argument, NULL, 's' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -137,6 +152,7 @@ static bool parse(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->sync_regs = true;
+	o->strict = true;
 	o->timeout_ms = KIT_KVMRUN_TIMEOUT_MS;
 	o->load = flat->load;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -170,6 +186,8 @@ static bool parse(int argc, char **argv, struct options *o)
 		case 'T': o->trace = true; break;
 		case 'S': o->sync_regs = false; break;
 		case 'q': o->quiet = true; break;
+		case 'd': o->devices = true; break;
+		case 's': o->strict = false; break;
 		case 'j': o->json = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return false;
@@ -177,6 +195,10 @@ static bool parse(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc - 1) {
 		usage(stderr);
+		return false;
+	}
+	if (!o->strict && !o->devices) {
+		fprintf(stderr, "kvmrun: --no-strict is about --devices' bus: give both\n");
 		return false;
 	}
 	o->image = argv[optind];
@@ -295,8 +317,47 @@ static int boot_flat(struct vm *vm, struct vcpu *cpu, const uint8_t *image, size
 	return ret;
 }
 
+/* Lesson 04's devices, behind lesson 03's hypercalls. */
+struct devices {
+	struct mmio_bus bus;
+	struct uart16550 uart;
+	struct counter_device counter;
+	struct rom rom;
+	struct mmio_host mmio;
+};
+
+static struct hc_host *hypercalls_of_run;
+
+static int on_exit_with_devices(struct vcpu *cpu, void *ctx)
+{
+	struct devices *d = ctx;
+	int ret = hc_on_exit(cpu, hypercalls_of_run);
+
+	if (ret != RUN_EXIT_UNHANDLED)
+		return ret;
+	return mmio_on_exit(cpu, &d->mmio);
+}
+
+static int add_devices(struct vm *vm, struct devices *d, bool strict, FILE *trace)
+{
+	static uint8_t rom[L4_ROM_SIZE];
+	int ret;
+
+	mmio_bus_init(&d->bus, strict, trace);
+	uart_init(&d->uart, L4_UART_GPA, stdout);
+	counter_init(&d->counter, L4_COUNTER_GPA);
+	l4_rom_bytes(rom, sizeof(rom));
+	if ((ret = mmio_bus_register(&d->bus, &d->uart.dev)) < 0 ||
+	    (ret = mmio_bus_register(&d->bus, &d->counter.dev)) < 0 ||
+	    (ret = rom_map(vm, &d->bus, &d->rom, L4_ROM_GPA, rom, sizeof(rom))) < 0)
+		return ret;
+	d->mmio = (struct mmio_host){ .bus = &d->bus };
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	static struct devices devices;
 	struct options o;
 	struct vm vm;
 	struct vcpu cpu;
@@ -347,6 +408,18 @@ int main(int argc, char **argv)
 	loop.trace = o.trace ? stderr : NULL;
 	loop.on_exit = hc_on_exit;
 	loop.ctx = &host;
+	if (o.devices) {
+		ret = add_devices(&vm, &devices, o.strict, o.trace ? stderr : NULL);
+		if (ret < 0) {
+			fprintf(stderr, "kvmrun: lesson 04's devices: %s\n", kit_last_error());
+			vcpu_destroy(&cpu);
+			vm_destroy(&vm);
+			return STATUS_FAILED;
+		}
+		hypercalls_of_run = &host;
+		loop.on_exit = on_exit_with_devices;
+		loop.ctx = &devices;
+	}
 
 	ret = vcpu_run_loop(&cpu, &loop);
 	fflush(stdout);
@@ -365,6 +438,10 @@ int main(int argc, char **argv)
 		status = 0;
 		if (!o.quiet)
 			fprintf(stderr, "kvmrun: the guest halted after %lu exits\n", loop.exits);
+	}
+	if (o.devices && !o.quiet && ret == 0) {
+		fprintf(stderr, "kvmrun: the MMIO bus: %lu exits, %lu accesses no device took\n",
+			devices.mmio.mmio_exits, devices.bus.unclaimed);
 	} else {
 		status = ret == -ETIMEDOUT ? STATUS_TIMEOUT : STATUS_FAILED;
 		fprintf(stderr, "kvmrun: %s\n", kit_last_error());
