@@ -209,10 +209,11 @@ KVMRUN_OBJS := $(OUT)/solution/kvmrun/kvmrun.o \
 	$(addprefix $(OUT)/solution/04-mmio/,bus.o uart.o rom.o fastpath.o) \
 	$(addprefix $(OUT)/given/04-mmio/,counter.o machine.o)
 
+KVMRUN_CFLAGS := -Ilessons -Icommon/abi -I$(GUEST_DIR)/lib
 $(OUT)/solution/kvmrun/kvmrun.o: solutions/kvmrun/kvmrun.c $(HEADERS) $(wildcard lessons/*/*.h) \
 		| $(CROSS_DEPS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KIT_CFLAGS) -Ilessons -Icommon/abi -I$(GUEST_DIR)/lib -c -o $@ $<
+	$(Q)$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS) -c -o $@ $<
 
 $(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
 	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ -ljansson $(CAPSTONE_LIBS)
@@ -242,7 +243,7 @@ $(OUT)/tests/%: $(OUT)/common/tests/%.o $(LIBGRADE) $(LIBKIT)
 compdb_lines = $(foreach f,$(1),printf '%s\t%s\n' '$(f)' '$(2)';)
 compdb:
 	@{ $(call compdb_lines,$(CORE_SRCS) $(GRADE_SRCS) $(wildcard common/tests/*.c),$(CC) $(KIT_CFLAGS)) \
-	   $(call compdb_lines,solutions/kvmrun/kvmrun.c,$(CC) $(KIT_CFLAGS) -Ilessons -Icommon/abi) \
+	   $(call compdb_lines,solutions/kvmrun/kvmrun.c,$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS)) \
 	   $(foreach l,$(LESSONS),$(call compdb_lines,$(addprefix lessons/$(l)/,main.c \
 		$($(l)_STUDENT_FILES) $($(l)_GIVEN) $($(l)_CHECKS)),$(CC) $(KIT_CFLAGS) $($(l)_CFLAGS))) \
 	   $(call compdb_lines,$(wildcard $(GUEST_DIR)/lib/*.c) $(if $(filter arm64,$(ARCH)),guest-x86/lib/printf.c),$(GUEST_COMPILE)) \

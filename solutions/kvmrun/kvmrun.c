@@ -438,15 +438,14 @@ int main(int argc, char **argv)
 		status = 0;
 		if (!o.quiet)
 			fprintf(stderr, "kvmrun: the guest halted after %lu exits\n", loop.exits);
-	}
-	if (o.devices && !o.quiet && ret == 0) {
-		fprintf(stderr, "kvmrun: the MMIO bus: %lu exits, %lu accesses no device took\n",
-			devices.mmio.mmio_exits, devices.bus.unclaimed);
 	} else {
 		status = ret == -ETIMEDOUT ? STATUS_TIMEOUT : STATUS_FAILED;
 		fprintf(stderr, "kvmrun: %s\n", kit_last_error());
 		vcpu_diagnose(&cpu, kit_last_error(), stderr);
 	}
+	if (o.devices && !o.quiet && ret == 0)
+		fprintf(stderr, "kvmrun: the MMIO bus: %lu exits, %lu accesses no device took\n",
+			devices.mmio.mmio_exits, devices.bus.unclaimed);
 	if (o.json && !write_json(&o, elf ? "elf" : "flat", end, status, &host, loop.exits,
 				  ret < 0 ? kit_last_error() : NULL) && status == 0)
 		status = STATUS_FAILED;
