@@ -119,7 +119,8 @@ $(OUT)/guest/%.blob.o: $(OUT)/guest/%.img common/blob.S
 		-DBLOB_FILE='"$<"' common/blob.S
 
 # ---- lessons ----------------------------------------------------------
-ALL_LESSONS := $(notdir $(wildcard lessons/[0-9][0-9]-*))
+# A lesson is a directory of lessons/ with its text (README.md).
+ALL_LESSONS := $(patsubst lessons/%/README.md,%,$(wildcard lessons/[0-9][0-9]-*/README.md))
 # The files of a list that belong to ARCH: generic ones and *_ARCH.c.
 arch_files = $(filter-out %_x86_64.c %_arm64.c,$(1)) $(filter %_$(ARCH).c,$(1))
 # Lessons that exist on ARCH: their solution has a file for it, or no
@@ -218,6 +219,28 @@ $(OUT)/solution/kvmrun/kvmrun.o: solutions/kvmrun/kvmrun.c $(HEADERS) $(wildcard
 $(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
 	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ -ljansson $(CAPSTONE_LIBS)
 
+# ---- a64dec and decoder-diff: lesson 05's A64 decoder as tools ----------
+# Built from the reference decoder; pure code, so they build and run on
+# any host. a64dec prints what the decoder makes of instruction words (one
+# JSON object per line); decoder_diff compares the decoder with Capstone.
+A64DEC_SRCS := solutions/05-writeback/decode.c lessons/05-writeback/text.c
+A64DEC_CFLAGS := -Ilessons -Ilessons/05-writeback
+$(OUT)/a64dec: solutions/a64dec/a64dec.c $(A64DEC_SRCS) lessons/05-writeback/a64.h | $(CROSS_DEPS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS) $(KIT_LDFLAGS) -o $@ $(filter %.c,$^) -ljansson
+$(OUT)/decoder_diff: solutions/a64dec/decoder_diff.c $(A64DEC_SRCS) lessons/05-writeback/a64.h \
+		| $(CROSS_DEPS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS) $(KIT_LDFLAGS) -o $@ $(filter %.c,$^) \
+		$(CAPSTONE_LIBS)
+A64DEC := $(OUT)/a64dec $(OUT)/decoder_diff
+
+# make decoder-diff [WORDS=N]: the edges of every field, and N random
+# words (default 1000000), against Capstone.
+decoder-diff: deps-check
+	@$(MAKE) -s --no-print-directory $(OUT)/decoder_diff
+	@$(if $(EMULATED),$(KIT_RUNNER) --,) $(OUT)/decoder_diff $(or $(WORDS),1000000)
+
 # make run IMAGE=path [ARGS="--trace"]
 # (With ARCH=arm64 on an x86_64 host: in the emulated machine, the image
 # put in it as /bin/image.)
@@ -244,6 +267,8 @@ compdb_lines = $(foreach f,$(1),printf '%s\t%s\n' '$(f)' '$(2)';)
 compdb:
 	@{ $(call compdb_lines,$(CORE_SRCS) $(GRADE_SRCS) $(wildcard common/tests/*.c),$(CC) $(KIT_CFLAGS)) \
 	   $(call compdb_lines,solutions/kvmrun/kvmrun.c,$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS)) \
+	   $(call compdb_lines,solutions/a64dec/a64dec.c solutions/a64dec/decoder_diff.c \
+		lessons/05-writeback/text.c,$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS)) \
 	   $(foreach l,$(LESSONS),$(call compdb_lines,$(addprefix lessons/$(l)/,main.c \
 		$($(l)_STUDENT_FILES) $($(l)_GIVEN) $($(l)_CHECKS)),$(CC) $(KIT_CFLAGS) $($(l)_CFLAGS))) \
 	   $(call compdb_lines,$(wildcard $(GUEST_DIR)/lib/*.c) $(if $(filter arm64,$(ARCH)),guest-x86/lib/printf.c),$(GUEST_COMPILE)) \
@@ -254,7 +279,7 @@ compdb:
 	@echo "compdb: compile_commands.json, $$(jq length compile_commands.json) files ($(ARCH))"
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples run sanitize fresh-check compdb \
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples decoder-diff run sanitize fresh-check compdb \
 	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
 
 help:
@@ -272,6 +297,7 @@ help:
 	@echo "                        (ARGS=\"--trace\" shows every exit; kvmrun --help)"
 	@echo "  make sanitize         the solutions' checks built with ASan and UBSan"
 	@echo "  make mutants          how many mutants of the solutions the checks kill"
+	@echo "  make decoder-diff     lesson 05's A64 decoder against Capstone, word by word"
 	@echo "  make deps             install the Debian/Ubuntu packages the kit needs"
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"
 	@echo "  make fresh-check      make deps + make check in a brand-new Debian 12 root (root only)"
@@ -288,7 +314,7 @@ deps-check:
 # kvmrun needs the reference code of lessons 01-04 on this architecture.
 KVMRUN := $(if $(filter 04-mmio,$(LESSONS)),$(OUT)/kvmrun)
 
-all: $(LIBKIT) $(LIBGRADE) $(LESSON_PROGRAMS) $(TEST_PROGRAMS) $(KVMRUN) $(GUEST_IMAGES)
+all: $(LIBKIT) $(LIBGRADE) $(LESSON_PROGRAMS) $(TEST_PROGRAMS) $(KVMRUN) $(GUEST_IMAGES) $(A64DEC)
 
 # Reports what is missing (by package name) rather than installing it.
 doctor:

@@ -403,6 +403,36 @@ stage_docs() {
 	grep -v '^ok ' "$logs/samples.txt"
 }
 
+# Lesson 05's decoder, pure code: against Capstone over the edges of
+# every field and a million random words, and as a64dec prints it.
+stage_decoder() {
+	local log=$logs/decoder-diff.txt a64dec=$out/a64dec j=$logs/a64dec.json
+	begin_checks
+	"$out/decoder_diff" 1000000 > "$log" 2>&1
+	expect_status $? 0 "decoder-diff: no word where the decoder and Capstone differ"
+	expect_line "$log" '^decoder-diff: 1164864 words .* 0 mismatches$' "all 1164864 words compared"
+	grep -E 'MISMATCH|decoder-diff:' "$log" | head -n 21
+	"$a64dec" f800845f > "$j.seed" 2>&1
+	expect_status $? 0 "a64dec WORD"
+	expect_line "$j.seed" '^\{"insn":"0xf800845f","ok":true,"op":"store","size":8,"signed":false,"dest_bits":64,"pair":false,"rt":31,"rt2":null,"rn":2,"mode":"post","offset":8,"text":"str xzr, \[x2\], #8"\}$' \
+		"the seed's post-indexed store, in the fixed format"
+	printf 'a9ff0be1\n0xb865d883\nc85f7c20\n3d800000\nf8008421\n69410440\n' | "$a64dec" - > "$j" 2>&1
+	expect_status $? 0 "a64dec - (words on stdin)"
+	expect_line "$j" '"insn":"0xa9ff0be1","ok":true,"op":"load","size":8,.*"pair":true,"rt":1,"rt2":2,"rn":31,"mode":"pre","offset":-16,"text":"ldp x1, x2, \[sp, #-16\]!"' \
+		"a pre-indexed pair on SP"
+	expect_line "$j" '"mode":"register","offset":0,"rm":5,"extend":"sxtw","shift":2,"text":"ldr w3, \[x4, w5, sxtw #2\]"' \
+		"a register offset, extended and shifted"
+	expect_line "$j" '"insn":"0xc85f7c20","ok":false,"reason":"an exclusive' "an exclusive refused, with its reason"
+	expect_line "$j" '"insn":"0x3d800000","ok":false,"reason":"a SIMD' "a SIMD store refused"
+	expect_line "$j" '"insn":"0xf8008421","ok":false,"reason":"writeback with Rn == Rt' \
+		"writeback onto the base register refused"
+	expect_line "$j" '"insn":"0x69410440","ok":true,"op":"load","size":4,"signed":true,"dest_bits":64,"pair":true' \
+		"LDPSW: a pair of sign-extended words"
+	"$a64dec" 12345678x > "$log" 2>&1
+	expect_status $? 64 "a word that is not hex: status 64"
+	end_checks "lesson 05's A64 decoder: decoder-diff and a64dec"
+}
+
 stage_compdb() {
 	local log=$logs/compdb.txt db=compile_commands.json bad
 	begin_checks
@@ -558,12 +588,13 @@ done 3<<'STAGES'
 7|stage_sanitize|the sanitizers (ASan + UBSan): solutions and hostile guests
 9|stage_docs|documentation
 10|stage_compdb|compile_commands.json for editors (make compdb)
+13|stage_decoder|lesson 05's A64 decoder against Capstone (decoder-diff), and a64dec
 STAGES
 wait "$arm64_pid" "$emulator_pid" "$amd_pid"
 cat "$logs/stage-8.out" "$logs/stage-11.out" "$logs/stage-12.out"
 
 echo "##### summary ($arch)"
-for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
+for n in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
 	[ -f "$logs/stage-$n.tsv" ] || continue
 	ms=$(cat "$logs/stage-$n.time")
 	printf '  %2s. %s: %d.%d s\n' "$n" "$(cat "$logs/stage-$n.title")" $((ms / 1000)) $((ms % 1000 / 100))

@@ -10,12 +10,18 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "machine.h"
 #include "grade/grade.h"
 #include "layout.h"
+#include "arch/arch.h"
+#if defined(__aarch64__)
+#include "arch/arm64.h"
+#endif
 
 GUEST_IMAGE_DECLARE(devices);
 GUEST_IMAGE_DECLARE(flood);
@@ -100,6 +106,19 @@ static void test_le_bytes(void)
 		       "mmio_le_store() of %u bytes wrote outside them (before: 0x%02x, after: "
 		       "0x%02x)", len, buf[0], buf[1 + len]);
 	}
+	/* A register is at most 8 bytes: a longer length takes 8. */
+	{
+		uint8_t big[16];
+
+		memset(big, 0xee, sizeof(big));
+		memcpy(big, bytes, 8);
+		EXPECT_EQ_U64("mmio_le_load() of 16 bytes (8 of them count)", mmio_le_load(big, 16),
+			      want[8]);
+		memset(big, 0xee, sizeof(big));
+		mmio_le_store(big, 16, 0x1122334455667788ULL);
+		EXPECT(memcmp(big, bytes, 8) == 0 && big[8] == 0xee, "mmio_le_store() of 16 bytes "
+		       "should write 8 and not the 9th (0x%02x)", big[8]);
+	}
 }
 
 static void test_bus_register(void)
@@ -122,6 +141,11 @@ static void test_bus_register(void)
 		{ 0xfffffffffffff000ULL, UINT64_MAX, -EINVAL, "a length of 2^64 - 1" },
 		{ 0xfffffffffffff000ULL, 0x1000, 0, "a device that ends at the very top" },
 		{ 0xffffffffffffffffULL, 1, -EEXIST, "the top byte, already taken" },
+		{ 0, 0, -EINVAL, "0 bytes at address 0" },
+		{ 0x3000, 0x100, 0, "a device at 0x3000" },
+		{ 0x2f00, 0x101, -EEXIST, "a range whose last byte is that device's first" },
+		{ 0x100000000ULL, 0x100001000ULL, 0, "a device of 4 GiB + 4 KiB" },
+		{ 0x200000800ULL, 0x10, -EEXIST, "a range inside it, 4 GiB past its start" },
 	};
 	struct probe p[sizeof(cases) / sizeof(cases[0])], more[MMIO_MAX_DEVICES];
 	struct mmio_bus bus;
@@ -181,6 +205,7 @@ static void test_bus_find(void)
 		{ 0x1200, 1, -1, "the byte after b" },
 		{ 0x1000, 0, -1, "0 bytes at a" },
 		{ 0xfffffffffffffff8ULL, 8, 2, "the top 8 bytes" },
+		{ 0xffffffffffffffffULL, 1, 2, "the very last byte of the address space" },
 		{ 0xfffffffffffffffcULL, 8, -1, "8 bytes that wrap past 2^64" },
 	};
 	struct probe a, b, top;
@@ -279,6 +304,23 @@ static void test_bus_access(void)
 	       strstr(trace, "0x10fc") && strstr(trace, "0x8877665544332211"),
 	       "the trace should name each unclaimed access: its address, its value (0x%s) and "
 	       "the pc (0x%s); it holds:\n%s", "8877665544332211", "abcdef", trace ? trace : "");
+	EXPECT(trace && strstr(trace, "unaligned") && strstr(trace, "size"), "the trace should "
+	       "say why a device refused an access (\"unaligned\", \"size\"); it holds:\n%s",
+	       trace ? trace : "");
+
+	/* Offsets past 4 GiB, in a device that big. */
+	{
+		struct mmio_bus big_bus;
+		struct probe big;
+
+		mmio_bus_init(&big_bus, true, NULL);
+		probe_init(&big, "big", 0x100000000ULL, 0x200000000ULL, ALL_SIZES, true);
+		ASSERT(mmio_bus_register(&big_bus, &big.dev) == 0, "%s", kit_last_error());
+		ret = mmio_bus_access(&big_bus, 0x280000010ULL, data, 4, true, 0);
+		EXPECT(ret == 0 && big.offset == 0x180000010ULL, "an access 6 GiB into a device "
+		       "at 4 GiB: offset 0x180000010 (got %d, offset 0x%llx)", ret,
+		       (unsigned long long)big.offset);
+	}
 
 	/* Lengths no exit can have: refused, nothing touched. */
 	for (uint32_t len = 0; len <= 16; len += (len == 0 ? 3 : len == 3 ? 13 : 1)) {
@@ -310,8 +352,8 @@ static int uart_reg(struct uart16550 *u, unsigned reg)
 {
 	uint8_t b[2] = { 0, 0x77 };
 
-	if (u->dev.read(&u->dev, reg, b, 1) < 0)
-		return -1;
+	if (u->dev.read(&u->dev, reg, b, 1) != 0)
+		return -1; /* a device's read returns 0, or a negative errno */
 	return b[1] == 0x77 ? b[0] : -2;
 }
 
@@ -375,6 +417,13 @@ static void test_uart_registers(void)
 		      0x05);
 	EXPECT_EQ_INT("RBR (nothing received)", uart_reg(&u, UART_RBR), 0);
 	fflush(f);
+	{
+		uint8_t b = 0;
+
+		EXPECT(u.dev.read(&u.dev, UART_REGS, &b, 1) < 0 &&
+		       u.dev.write(&u.dev, UART_REGS, &b, 1) < 0, "a read or write of offset 8, "
+		       "past the UART's registers, is an error (negative)");
+	}
 	EXPECT_BYTES("what the UART sent (only the THR writes with DLAB clear)", out, len, "hi", 2);
 	EXPECT_EQ_U64("uart->sent", u.sent, 2);
 	fclose(f);
@@ -512,6 +561,60 @@ static void test_rom_slot(void)
 	       strlen(want), strlen(want) + 2);
 	l4_stop(&m);
 
+	/* Its device, called as the bus calls it. */
+	start(&m, &devices, &o);
+	{
+		uint8_t b[8] = { 0 };
+		uint32_t len;
+		int got;
+
+		for (len = 1; len <= 8; len *= 2) {
+			memset(b, 0, sizeof(b));
+			ret = mmio_bus_access(&m.bus, L4_ROM_GPA + 3, b, len, false, 0);
+			EXPECT(ret == 0 && memcmp(b, ROM_TEXT + 3, len) == 0, "a %u-byte read of the "
+			       "ROM device at offset 3 should give the ROM's bytes (got %d)", len, ret);
+		}
+		got = m.rom.dev.write(&m.rom.dev, 8, (const uint8_t *)"\1\2", 2);
+		EXPECT(got == 0 && m.rom.writes == 1 && m.rom.last_offset == 8 && m.rom.last_len == 2 &&
+		       m.rom.last_value == 0x0201 && m.rom.host[8] == (uint8_t)ROM_TEXT[8],
+		       "the ROM device's write: 0, counted with its offset, length and value, and "
+		       "the ROM unchanged (got %d, %lu writes)", got, m.rom.writes);
+	}
+	l4_stop(&m);
+
+	/* A VM with no other memory (the ROM is its slot 0), and a ROM where
+	 * RAM already is. */
+	ASSERT(vm_create(&m.vm) == 0, "vm_create: %s", kit_last_error());
+	mmio_bus_init(&m.bus, true, NULL);
+	memset(&m.rom, 0x5a, sizeof(m.rom));
+	ret = rom_map(&m.vm, &m.bus, &m.rom, L4_ROM_GPA, bytes, sizeof(bytes));
+	EXPECT(ret == 0 && m.bus.ndev == 1 && m.rom.host && m.rom.size == sizeof(bytes) &&
+	       m.rom.writes == 0 && memcmp(m.rom.host, bytes, 64) == 0, "rom_map() on a VM with "
+	       "no other memory: 0, the device on the bus, the bytes in (got %d)", ret);
+	{
+		struct mmio_bus other;
+		struct rom again;
+		uint8_t *first_host = m.rom.host;
+		static uint8_t zeros[L4_ROM_SIZE];
+
+		mmio_bus_init(&other, true, NULL);
+		ret = rom_map(&m.vm, &other, &again, L4_ROM_GPA, zeros, sizeof(zeros));
+		EXPECT(ret < 0 && other.ndev == 0, "rom_map() over memory that is already there "
+		       "should fail, with no device registered (got %d, %u devices)", ret,
+		       other.ndev);
+		EXPECT(memcmp(first_host, bytes, 64) == 0, "a refused rom_map() must not write "
+		       "over the memory that was there");
+	}
+	vm_destroy(&m.vm);
+
+	/* KVM_CHECK_EXTENSION itself failing. */
+	ASSERT(vm_create(&m.vm) == 0, "vm_create: %s", kit_last_error());
+	inject_ioctl_error(KVM_CHECK_EXTENSION, EIO, 1);
+	ret = rom_map(&m.vm, &m.bus, &m.rom, L4_ROM_GPA, bytes, sizeof(bytes));
+	inject_reset();
+	EXPECT_EQ_INT("rom_map() when KVM_CHECK_EXTENSION fails", ret, -EIO);
+	vm_destroy(&m.vm);
+
 	/* No read-only slots on this KVM: said so. */
 	inject_ioctl_value(KVM_CHECK_EXTENSION, 0, 1);
 	ASSERT(vm_create(&m.vm) == 0, "vm_create: %s", kit_last_error());
@@ -566,6 +669,16 @@ static void test_unclaimed_guest(void)
 	EXPECT(strstr(m.error, addr) != NULL, "the run's error should name the address %s: \"%s\"",
 	       addr, m.error);
 	EXPECT_EQ_U64("bus->unclaimed when strict mode stopped the run", m.bus.unclaimed, 1);
+	{
+		uint64_t pc = 0, pc_gpa;
+		enum kit_isa isa;
+		char want[32];
+
+		ASSERT(arch_vcpu_pc(&m.cpu, &pc, &pc_gpa, &isa) == 0, "%s", kit_last_error());
+		snprintf(want, sizeof(want), "pc 0x%llx", (unsigned long long)pc);
+		EXPECT(strstr(m.error, want) != NULL, "the message should name the PC of the access "
+		       "(%s, from arch_vcpu_pc()): \"%s\"", want, m.error);
+	}
 	l4_stop(&m);
 }
 
@@ -586,6 +699,9 @@ static void expect_flood_output(const struct l4_machine *m)
 	}
 	EXPECT_BYTES("the 1000 bytes the guest sent, in order", m->output, m->output_len, want, n);
 }
+
+static void ring_by_hand(void);
+static void coalesce_errors(void);
 
 static void test_coalesced(void)
 {
@@ -635,6 +751,95 @@ static void test_coalesced(void)
 	EXPECT_BYTES("the ordering guest's output (the last line drained at the end)", m.output,
 		     m.output_len, "first\nsecond\nthird\n", 19);
 	l4_stop(&m);
+
+	ring_by_hand();
+	coalesce_errors();
+}
+
+/* A ring of our own, in memory: what mmio_drain() does with it. */
+static void ring_by_hand(void)
+{
+	union {
+		struct kvm_coalesced_mmio_ring ring;
+		uint8_t page[4096];
+	} mem;
+	struct mmio_ring r = { .ring = &mem.ring, .max = 5, .drained = 3 };
+	struct mmio_bus bus;
+	struct probe p;
+	long n;
+	unsigned i;
+
+	memset(&mem, 0, sizeof(mem));
+	mmio_bus_init(&bus, true, NULL);
+	probe_init(&p, "probe", 0x1000, 0x100, ALL_SIZES, true);
+	ASSERT(mmio_bus_register(&bus, &p.dev) == 0, "%s", kit_last_error());
+	/* Three entries that wrap around the end of a ring of 5: 3, 4, 0. */
+	for (i = 0; i < 3; i++) {
+		struct kvm_coalesced_mmio *e = &mem.ring.coalesced_mmio[(3 + i) % 5];
+
+		e->phys_addr = 0x1000 + 8 * i;
+		e->len = 8;
+		memcpy(e->data, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
+		e->data[7] = (uint8_t)(0x80 + i);
+	}
+	mem.ring.first = 3;
+	mem.ring.last = 1;
+	n = mmio_drain(&r, &bus);
+	EXPECT(n == 3 && mem.ring.first == 1 && r.drained == 6 && p.calls == 3,
+	       "three entries at 3, 4 and 0 of a ring of 5: mmio_drain() should return 3, move "
+	       "first to 1, count them (drained 3 -> 6) and write each (got %ld, first %u, "
+	       "drained %lu, %u writes)", n, mem.ring.first, r.drained, p.calls);
+	EXPECT(p.offset == 0x10 && p.len == 8 && p.data[0] == 0x11 && p.data[7] == 0x82,
+	       "the last entry should arrive whole: 8 bytes at offset 0x10 ending in 0x82 (offset "
+	       "0x%llx, len %u, last byte 0x%02x)", (unsigned long long)p.offset, p.len,
+	       p.data[7]);
+	EXPECT_EQ_INT("mmio_drain() of an empty ring", (int)mmio_drain(&r, &bus), 0);
+
+	/* An entry the bus refuses, and a `first` past the ring's end. */
+	mem.ring.coalesced_mmio[1].phys_addr = 0x9000;  /* nobody's, strict */
+	mem.ring.coalesced_mmio[1].len = 4;
+	mem.ring.last = 2;
+	n = mmio_drain(&r, &bus);
+	EXPECT(n == -EFAULT && mem.ring.first == 1, "an unclaimed entry in strict mode: "
+	       "mmio_drain() returns the bus's -EFAULT and leaves the entry (got %ld, first %u)",
+	       n, mem.ring.first);
+	mem.ring.coalesced_mmio[5].phys_addr = 0x1000;  /* a good entry, but past the end */
+	mem.ring.coalesced_mmio[5].len = 4;
+	mem.ring.first = 5;
+	mem.ring.last = 1;
+	n = mmio_drain(&r, &bus);
+	EXPECT(n < 0, "a ring whose first entry is 5 of 5 (the guest's memory is not to be "
+	       "trusted... nor is a broken kernel's) should be an error, not %ld", n);
+}
+
+static void coalesce_errors(void)
+{
+	struct guest_image flood = GUEST_IMAGE(flood);
+	struct l4_options o = { .strict = true };
+	struct mmio_ring ring = { .drained = 9 };
+	struct l4_machine m;
+	int ret;
+
+	start(&m, &flood, &o);
+	inject_ioctl_value(KVM_CHECK_EXTENSION, 0, 1);
+	EXPECT_EQ_INT("mmio_coalesce() when KVM_CAP_COALESCED_MMIO is 0",
+		      mmio_coalesce(&m.cpu, &ring, L4_UART_GPA, 1), -EOPNOTSUPP);
+	inject_ioctl_error(KVM_CHECK_EXTENSION, EIO, 1);
+	EXPECT_EQ_INT("mmio_coalesce() when KVM_CHECK_EXTENSION fails",
+		      mmio_coalesce(&m.cpu, &ring, L4_UART_GPA, 1), -EIO);
+	inject_ioctl_value(KVM_CHECK_EXTENSION, (int)(m.cpu.run_size / m.vm.page_size), 1);
+	EXPECT_EQ_INT("mmio_coalesce() when the ring's page is the one after the vCPU's mapping",
+		      mmio_coalesce(&m.cpu, &ring, L4_UART_GPA, 1), -EINVAL);
+	inject_ioctl_error(KVM_REGISTER_COALESCED_MMIO, ENOSPC, 1);
+	ret = mmio_coalesce(&m.cpu, &ring, L4_UART_GPA, 1);
+	EXPECT_EQ_INT("mmio_coalesce() when KVM_REGISTER_COALESCED_MMIO fails", ret, -ENOSPC);
+	if (ret < 0)
+		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_REGISTER_COALESCED_MMIO");
+	inject_reset();
+	ret = mmio_coalesce(&m.cpu, &ring, L4_UART_GPA, 1);
+	EXPECT(ret == 0 && ring.drained == 0 && ring.ring != NULL, "mmio_coalesce(): 0, a ring, "
+	       "and nothing drained from it yet (got %d, drained %lu)", ret, ring.drained);
+	l4_stop(&m);
 }
 
 /* ---- 9. ioeventfd ----------------------------------------------------- */
@@ -665,6 +870,35 @@ static void test_ioeventfd(void)
 
 	/* KVM_IOEVENTFD refused: the error, named, and no fd left open. */
 	ASSERT(vm_create(&vm) == 0, "vm_create: %s", kit_last_error());
+	ret = mmio_ioeventfd(&vm, 0x1000, 8, false, 0);
+	EXPECT(ret >= 0 && (fcntl(ret, F_GETFL) & O_NONBLOCK) && (fcntl(ret, F_GETFD) & FD_CLOEXEC),
+	       "the eventfd should be non-blocking (a read with nothing counted must not wait) "
+	       "and close-on-exec (got %d)", ret);
+	if (ret >= 0)
+		close(ret);
+	/* No file descriptor left for the eventfd. */
+	{
+		struct rlimit saved, none;
+		int free_fd = dup(0);
+
+		close(free_fd);
+		ASSERT(getrlimit(RLIMIT_NOFILE, &saved) == 0, "getrlimit");
+		none = saved;
+		none.rlim_cur = (rlim_t)free_fd;
+		ASSERT(setrlimit(RLIMIT_NOFILE, &none) == 0, "setrlimit");
+		ret = mmio_ioeventfd(&vm, 0x2000, 8, false, 0);
+		setrlimit(RLIMIT_NOFILE, &saved);
+		EXPECT_EQ_INT("mmio_ioeventfd() when eventfd() fails (no fd left)", ret, -EMFILE);
+		if (ret < 0)
+			EXPECT_CONTAINS("its message", kit_last_error(), "eventfd");
+	}
+	inject_ioctl_value(KVM_CHECK_EXTENSION, 0, 1);
+	EXPECT_EQ_INT("mmio_ioeventfd() when KVM_CAP_IOEVENTFD is 0",
+		      mmio_ioeventfd(&vm, 0x2000, 8, false, 0), -EOPNOTSUPP);
+	inject_ioctl_error(KVM_CHECK_EXTENSION, EIO, 1);
+	EXPECT_EQ_INT("mmio_ioeventfd() when KVM_CHECK_EXTENSION fails",
+		      mmio_ioeventfd(&vm, 0x2000, 8, false, 0), -EIO);
+	inject_reset();
 	{
 		int probe_fd = dup(0), next;
 
@@ -731,6 +965,43 @@ static void test_hostile_exits(void)
 	m.cpu.run->exit_reason = KVM_EXIT_IO;
 	EXPECT_EQ_INT("mmio_on_exit() for a KVM_EXIT_IO", mmio_on_exit(&m.cpu, &host),
 		      RUN_EXIT_UNHANDLED);
+
+	/* The PC in the message is the vCPU's, all 64 bits of it. */
+	{
+		struct mmio_bus strict_bus;
+		struct mmio_host strict_host = { .bus = &strict_bus };
+		uint64_t pc = 0x123456789abcULL;
+
+		mmio_bus_init(&strict_bus, true, NULL);
+#if defined(__x86_64__)
+		struct kvm_regs regs, saved_regs;
+
+		ASSERT(ioctl(m.cpu.fd, KVM_GET_REGS, &saved_regs) == 0, "KVM_GET_REGS failed");
+		regs = saved_regs;
+		regs.rip = pc;
+		ASSERT(ioctl(m.cpu.fd, KVM_SET_REGS, &regs) == 0, "KVM_SET_REGS failed");
+#else
+		uint64_t saved_pc;
+
+		ASSERT(arm64_get_reg(&m.cpu, ARM64_REG_PC, &saved_pc) == 0, "%s", kit_last_error());
+		ASSERT(arm64_set_reg(&m.cpu, ARM64_REG_PC, pc) == 0, "%s", kit_last_error());
+#endif
+		m.cpu.run->exit_reason = KVM_EXIT_MMIO;
+		m.cpu.run->mmio.phys_addr = 0x9000;
+		m.cpu.run->mmio.len = 4;
+		m.cpu.run->mmio.is_write = 1;
+		kit_clear_error();
+		ret = mmio_on_exit(&m.cpu, &strict_host);
+		EXPECT(ret == -EFAULT && strstr(kit_last_error(), "0x123456789abc"), "an unclaimed "
+		       "write in strict mode with the PC at 0x123456789abc: -EFAULT, and the PC in "
+		       "the message (got %d: \"%s\")", ret, kit_last_error());
+		/* The guest goes on from where it was. */
+#if defined(__x86_64__)
+		ASSERT(ioctl(m.cpu.fd, KVM_SET_REGS, &saved_regs) == 0, "KVM_SET_REGS failed");
+#else
+		ASSERT(arm64_set_reg(&m.cpu, ARM64_REG_PC, saved_pc) == 0, "%s", kit_last_error());
+#endif
+	}
 
 	/* A storm of unclaimed reads: counted, and nothing kept per access. */
 	before = mallinfo2();
