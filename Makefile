@@ -231,15 +231,15 @@ $(OUT)/a64dec: solutions/a64dec/a64dec.c $(A64DEC_SRCS) lessons/05-writeback/a64
 $(OUT)/decoder_diff: solutions/a64dec/decoder_diff.c $(A64DEC_SRCS) lessons/05-writeback/a64.h \
 		| $(CROSS_DEPS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS) $(KIT_LDFLAGS) -o $@ $(filter %.c,$^) \
-		$(CAPSTONE_LIBS)
-A64DEC := $(OUT)/a64dec $(OUT)/decoder_diff
+	$(Q)$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS) $(KIT_LDFLAGS) -o $@ $(filter %.c,$^) -lcapstone
+# (decoder_diff is a tool of this host: the decoder is the same code on any.)
+A64DEC := $(OUT)/a64dec $(if $(EMULATED),,$(OUT)/decoder_diff)
 
 # make decoder-diff [WORDS=N]: the edges of every field, and N random
-# words (default 1000000), against Capstone.
+# words (default 1000000), against Capstone, on this host.
 decoder-diff: deps-check
-	@$(MAKE) -s --no-print-directory $(OUT)/decoder_diff
-	@$(if $(EMULATED),$(KIT_RUNNER) --,) $(OUT)/decoder_diff $(or $(WORDS),1000000)
+	@$(MAKE) -s --no-print-directory ARCH=$(HOST_ARCH) $(BUILD)/$(HOST_ARCH)/decoder_diff
+	@$(BUILD)/$(HOST_ARCH)/decoder_diff $(or $(WORDS),1000000)
 
 # make run IMAGE=path [ARGS="--trace"]
 # (With ARCH=arm64 on an x86_64 host: in the emulated machine, the image
