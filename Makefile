@@ -60,7 +60,8 @@ SYSROOT_LIB := $(SYSROOT)/usr/lib/aarch64-linux-gnu
 CROSS_DEPS := $(SYSROOT_LIB)/libjansson.a
 KIT_CFLAGS_ARCH := -isystem $(SYSROOT)/usr/include
 KIT_LDFLAGS_ARCH := -static -L$(SYSROOT_LIB)
-CAPSTONE_LIBS := $(if $(wildcard $(SYSROOT_LIB)/libcapstone.a),-lcapstone)
+# (The sysroot always has Capstone: fetch.sh takes it with Jansson.)
+CAPSTONE_LIBS := -lcapstone
 else
 CC := gcc
 # Capstone disassembles the instruction at the program counter in a
@@ -123,9 +124,9 @@ $(OUT)/guest/%.blob.o: $(OUT)/guest/%.img common/blob.S
 ALL_LESSONS := $(patsubst lessons/%/README.md,%,$(wildcard lessons/[0-9][0-9]-*/README.md))
 # The files of a list that belong to ARCH: generic ones and *_ARCH.c.
 arch_files = $(filter-out %_x86_64.c %_arm64.c,$(1)) $(filter %_$(ARCH).c,$(1))
-# Lessons that exist on ARCH: their solution has a file for it, or no
-# architecture-specific file at all.
-lesson_on_arch = $(if $(or $(wildcard solutions/$(1)/*_$(ARCH).c),\
+# Lessons that exist on ARCH: their solution or their checks have a file
+# for it, or there is no architecture-specific file at all.
+lesson_on_arch = $(if $(or $(wildcard solutions/$(1)/*_$(ARCH).c lessons/$(1)/checks_$(ARCH).c),\
 	$(if $(wildcard solutions/$(1)/*_x86_64.c solutions/$(1)/*_arm64.c),,yes)),$(1))
 LESSONS := $(foreach l,$(ALL_LESSONS),$(call lesson_on_arch,$(l)))
 

@@ -37,6 +37,8 @@ $(OUT)/guest/01-first-run/%.img: $(OUT)/guest/01-first-run/%.elf
 #                NAME.S  assembler with its own _start (and vectors.S)
 GUEST_ARM64_LIB_HEADERS := $(wildcard guest-arm64/lib/*.h common/abi/*.h)
 GUEST_ARM64_CFLAGS += -Iguest-arm64/lib -Icommon/abi -DKIT_GUEST
+# The same image from any checkout: no directory names in its debug info.
+GUEST_ARM64_CFLAGS += -ffile-prefix-map=$(CURDIR)=.
 
 $(OUT)/guest/lib/%.o: guest-arm64/lib/%.c $(GUEST_ARM64_LIB_HEADERS)
 	@mkdir -p $(@D)
@@ -78,3 +80,4 @@ endef
 $(eval $(call arm64_guest_rules,02-c-guests,crt0.o vectors.o libguest.o printf.o))
 $(eval $(call arm64_guest_rules,03-hypercalls,crt0.o vectors.o libguest.o printf.o hypercall.o hcexit.o))
 $(eval $(call arm64_guest_rules,04-mmio,crt0.o vectors.o libguest.o printf.o))
+$(eval $(call arm64_guest_rules,05-writeback,crt0.o vectors.o libguest.o printf.o))

@@ -16,11 +16,13 @@
 GUEST_X86_LD := ld --no-dynamic-linker -nostdlib -static
 # Freestanding 64-bit code, as kernels build it: no libc, no SSE/x87
 # registers (the host does not set them up), no red zone (nothing may
-# live below RSP), no position independence (the image sits where linked).
+# live below RSP), no position independence (the image sits where linked),
+# and no directory names in the debug info (the same image from any checkout).
 GUEST_X86_CFLAGS := -m64 -std=c11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
 	-mgeneral-regs-only -mno-red-zone -mcmodel=small -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
 	-fno-tree-loop-distribute-patterns -Wall -Wextra -Werror -Iguest-x86/lib \
+	-ffile-prefix-map=$(CURDIR)=. \
 	-Icommon/abi -DKIT_GUEST
 
 # How a C file of the 64-bit runtime or of a lesson's guests is compiled

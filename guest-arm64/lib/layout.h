@@ -37,6 +37,7 @@
 #define L4_COUNTER_GPA    0x0a001000
 #define L4_PROBE_GPA      0x0a002000   /* the checks' own device */
 #define L4_UNCLAIMED_GPA  0x0a003000   /* nothing is ever there */
+#define L5_MEM_GPA        0x0a004000   /* lesson 05's memory-like device */
 #define L4_ROM_GPA        0x0a100000
 #define L4_ROM_SIZE       0x10000
 

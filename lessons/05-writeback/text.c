@@ -66,16 +66,19 @@ void a64_text(const struct a64_insn *d, char *buf, size_t len)
 	case A64_POST:
 		snprintf(addr, sizeof(addr), "[%s], #%" PRId64, rn, d->offset);
 		break;
-	case A64_REGISTER:
-		reg(d->rm, d->extend == A64_UXTW || d->extend == A64_SXTW ? 32 : 64, rm);
+	case A64_REGISTER: {
+		const char *m = reg(d->rm, d->extend == A64_UXTW || d->extend == A64_SXTW ? 32 : 64,
+				    rm);
+
 		if (d->extend == A64_LSL && d->shift == 0)
-			snprintf(addr, sizeof(addr), "[%s, %s]", rn, rm);
+			snprintf(addr, sizeof(addr), "[%s, %s]", rn, m);
 		else if (d->shift)
-			snprintf(addr, sizeof(addr), "[%s, %s, %s #%u]", rn, rm, ext[d->extend],
+			snprintf(addr, sizeof(addr), "[%s, %s, %s #%u]", rn, m, ext[d->extend],
 				 d->shift);
 		else
-			snprintf(addr, sizeof(addr), "[%s, %s, %s]", rn, rm, ext[d->extend]);
+			snprintf(addr, sizeof(addr), "[%s, %s, %s]", rn, m, ext[d->extend]);
 		break;
+	}
 	}
 	if (d->pair)
 		snprintf(buf, len, "%s %s, %s, %s", mnemonic(d), reg(d->rt, bits, r1),
