@@ -200,8 +200,9 @@ $(foreach l,$(LESSONS),$(eval $(call lesson_rules,$(l))))
 
 # ---- kvmrun: any guest, with the reference host ------------------------
 # Built from the reference solutions of lessons 01 (real mode), 02 (ELF,
-# long mode), 03 (hypercalls) and 04 (the MMIO bus and its devices), and
-# the given code around them; so it lives with them, in solutions/kvmrun/.
+# long mode), 03 (hypercalls), 04 (the MMIO bus and its devices) and, on
+# arm64, 05 (the loads and stores KVM cannot decode), and the given code
+# around them; so it lives with them, in solutions/kvmrun/.
 KVMRUN_OBJS := $(OUT)/solution/kvmrun/kvmrun.o \
 	$(addprefix $(OUT)/solution/01-first-run/,first_run.o arch_$(ARCH).o) \
 	$(addprefix $(OUT)/solution/02-c-guests/,load.o $(filter longmode_$(ARCH).o entry_$(ARCH).o,\
@@ -209,7 +210,9 @@ KVMRUN_OBJS := $(OUT)/solution/kvmrun/kvmrun.o \
 	$(addprefix $(OUT)/solution/03-hypercalls/,hypercall.o regs_$(ARCH).o) \
 	$(addprefix $(OUT)/given/03-hypercalls/,host.o host_$(ARCH).o) \
 	$(addprefix $(OUT)/solution/04-mmio/,bus.o uart.o rom.o fastpath.o) \
-	$(addprefix $(OUT)/given/04-mmio/,counter.o machine.o)
+	$(addprefix $(OUT)/given/04-mmio/,counter.o machine.o) \
+	$(if $(filter arm64,$(ARCH)),$(OUT)/solution/05-writeback/decode.o \
+		$(OUT)/solution/05-writeback/emulate_arm64.o $(OUT)/given/05-writeback/text.o)
 
 KVMRUN_CFLAGS := -Ilessons -Icommon/abi -I$(GUEST_DIR)/lib
 $(OUT)/solution/kvmrun/kvmrun.o: solutions/kvmrun/kvmrun.c $(HEADERS) $(wildcard lessons/*/*.h) \
@@ -268,8 +271,8 @@ compdb_lines = $(foreach f,$(1),printf '%s\t%s\n' '$(f)' '$(2)';)
 compdb:
 	@{ $(call compdb_lines,$(CORE_SRCS) $(GRADE_SRCS) $(wildcard common/tests/*.c),$(CC) $(KIT_CFLAGS)) \
 	   $(call compdb_lines,solutions/kvmrun/kvmrun.c,$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS)) \
-	   $(call compdb_lines,solutions/a64dec/a64dec.c solutions/a64dec/decoder_diff.c \
-		lessons/05-writeback/text.c,$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS)) \
+	   $(call compdb_lines,solutions/a64dec/a64dec.c solutions/a64dec/decoder_diff.c,\
+		$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS)) \
 	   $(foreach l,$(LESSONS),$(call compdb_lines,$(addprefix lessons/$(l)/,main.c \
 		$($(l)_STUDENT_FILES) $($(l)_GIVEN) $($(l)_CHECKS)),$(CC) $(KIT_CFLAGS) $($(l)_CFLAGS))) \
 	   $(call compdb_lines,$(wildcard $(GUEST_DIR)/lib/*.c) $(if $(filter arm64,$(ARCH)),guest-x86/lib/printf.c),$(GUEST_COMPILE)) \

@@ -344,9 +344,11 @@ stage_arm64() {
 		done
 		printf 'kvmrun-hvc\t%s\t--trace\t--json\tk.json\t/bin/hypercalls.img\n' "$a64/kvmrun"
 		printf 'kvmrun-flat\t%s\t--json\tk.json\t/bin/hello.img\n' "$a64/kvmrun"
+		printf 'kvmrun-seed\t%s\t--devices\t--no-strict\t--trace\t/bin/seed.img\n' "$a64/kvmrun"
 	} > "$b"
 	run_batch 6.12 "$b" --file "$a64/guest/03-hypercalls/hypercalls.img:/bin/hypercalls.img" \
-		--file "$a64/guest/01-first-run/hello.img:/bin/hello.img" ||
+		--file "$a64/guest/01-first-run/hello.img:/bin/hello.img" \
+		--file "$a64/guest/05-writeback/seed.img:/bin/seed.img" ||
 		record "arm64: the emulated machine (Linux 6.12) failed; its message is above" 0 1 0
 	# Other kernels: 16 KiB pages (a Raspberry Pi 5's), and Linux 6.1 (no
 	# SMCCC filter: lesson 03's guests fall back to the doorbell).
@@ -380,7 +382,15 @@ stage_arm64() {
 		"kvmrun on arm64, Linux 6.1: MIX5 through the doorbell"
 	expect_run_status "$emu/6.12/kvmrun-flat" 0 "kvmrun on arm64: a flat binary that powers off"
 	expect_line "$emu/6.12/kvmrun-flat/output.txt" '^Hello, KVM! This line came from an AArch64 guest' "its output"
-	end_checks "arm64: kvmrun runs arm64 guests (hvc and doorbell)"
+	# The seed's guest: every store reported, the post-indexed one emulated.
+	expect_run_status "$emu/6.12/kvmrun-seed" 0 "kvmrun --devices --no-strict: the seed's guest runs to its end"
+	expect_line "$emu/6.12/kvmrun-seed/output.txt" '^unclaimed MMIO write of 8 bytes at 0x5000 .*pc 0x40100004$' "its first store"
+	expect_line "$emu/6.12/kvmrun-seed/output.txt" '^unclaimed MMIO write of 8 bytes at 0x5008 ' "its second"
+	expect_line "$emu/6.12/kvmrun-seed/output.txt" '^emulated: str xzr, \[x2\], #8 at pc 0x4010000c \(address 0x5000\)$' \
+		"the post-indexed store, emulated from its instruction (--trace)"
+	expect_line "$emu/6.12/kvmrun-seed/output.txt" '^kvmrun: 1 loads and stores emulated from their instructions, 0 refused$' \
+		"and counted"
+	end_checks "arm64: kvmrun runs arm64 guests (hvc, doorbell, the seed's stores)"
 	# The mistakes, all in one more boot.
 	make -s --no-print-directory ARCH=arm64 mistakes-run SUMMARY="$summary" \
 		> "$emu/mistakes.txt" 2>&1

@@ -60,7 +60,7 @@ static int fault_write(struct mmio_device *dev, uint64_t offset, const uint8_t *
 	w->took_exception = true;
 	w->esr = mmio_le_load(data, len);
 	return kit_error(-ECANCELED, "the guest took an exception: ESR_EL1 0x%llx (EC 0x%llx)",
-			 (unsigned long long)w->esr, (unsigned long long)(w->esr >> 26));
+			 (unsigned long long)w->esr, (unsigned long long)((w->esr >> 26) & 0x3f));
 }
 
 static int fault_read(struct mmio_device *dev, uint64_t offset, uint8_t *data, uint32_t len)

@@ -21,7 +21,9 @@
  * (the kit's own tests read it with jq): how the run ended, the exits, and
  * every hypercall with its arguments, result and exit.
  *
- * With --devices the guest also has lesson 04's devices on its MMIO bus:
+ * With --devices the guest also has lesson 04's devices on its MMIO bus
+ * (and on arm64, lesson 05's emulator for the loads and stores KVM could
+ * not decode, writeback and pairs, which --trace names):
  * the UART, the counter and the ROM (at the L4_* addresses of layout.h). An access no
  * device takes then fails the run, as in lesson 04's checks, unless
  * --no-strict makes it read all ones and go on (counted, and with --trace
@@ -50,6 +52,9 @@
 #include "03-hypercalls/hypercalls.h"
 #include "04-mmio/machine.h"
 #include "layout.h"
+#if defined(__aarch64__)
+#include "05-writeback/writeback.h"
+#endif
 
 #define MAX_IMAGE (64u << 20)
 #define MAX_TIMEOUT_MS (24u * 3600 * 1000)
@@ -324,6 +329,9 @@ struct devices {
 	struct counter_device counter;
 	struct rom rom;
 	struct mmio_host mmio;
+#if defined(__aarch64__)
+	struct wb_host wb;   /* lesson 05: KVM_EXIT_ARM_NISV, emulated */
+#endif
 };
 
 static struct hc_host *hypercalls_of_run;
@@ -335,6 +343,10 @@ static int on_exit_with_devices(struct vcpu *cpu, void *ctx)
 
 	if (ret != RUN_EXIT_UNHANDLED)
 		return ret;
+#if defined(__aarch64__)
+	if (cpu->run->exit_reason == KVM_EXIT_ARM_NISV)
+		return wb_emulate(cpu, &d->wb);
+#endif
 	return mmio_on_exit(cpu, &d->mmio);
 }
 
@@ -352,6 +364,11 @@ static int add_devices(struct vm *vm, struct devices *d, bool strict, FILE *trac
 	    (ret = rom_map(vm, &d->bus, &d->rom, L4_ROM_GPA, rom, sizeof(rom))) < 0)
 		return ret;
 	d->mmio = (struct mmio_host){ .bus = &d->bus };
+#if defined(__aarch64__)
+	d->wb = (struct wb_host){ .mmio = d->mmio, .trace = trace };
+	if ((ret = wb_enable(vm, &d->wb)) < 0)
+		return ret;
+#endif
 	return 0;
 }
 
@@ -446,6 +463,11 @@ int main(int argc, char **argv)
 	if (o.devices && !o.quiet && ret == 0)
 		fprintf(stderr, "kvmrun: the MMIO bus: %lu exits, %lu accesses no device took\n",
 			devices.mmio.mmio_exits, devices.bus.unclaimed);
+#if defined(__aarch64__)
+	if (o.devices && !o.quiet && ret == 0)
+		fprintf(stderr, "kvmrun: %lu loads and stores emulated from their instructions, "
+			"%lu refused\n", devices.wb.emulated, devices.wb.refused);
+#endif
 	if (o.json && !write_json(&o, elf ? "elf" : "flat", end, status, &host, loop.exits,
 				  ret < 0 ? kit_last_error() : NULL) && status == 0)
 		status = STATUS_FAILED;
