@@ -239,6 +239,22 @@ $(OUT)/decoder_diff: solutions/a64dec/decoder_diff.c $(A64DEC_SRCS) lessons/05-w
 # (decoder_diff is a tool of this host: the decoder is the same code on any.)
 A64DEC := $(OUT)/a64dec $(if $(EMULATED),,$(OUT)/decoder_diff)
 
+# The decoder's fuzz target: libFuzzer, ASan and UBSan (clang-14). make
+# fuzz-decoder FUZZ_SECONDS=N fuzzes for N seconds (default 60), from the
+# committed corpus; make check replays the corpus.
+FUZZ_CC := clang-14
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+$(BUILD)/fuzz/decoder: solutions/a64dec/fuzz_decoder.c $(A64DEC_SRCS) lessons/05-writeback/a64.h
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Icommon $(A64DEC_CFLAGS) -o $@ \
+		$(filter %.c,$^)
+fuzz-decoder: deps-check $(BUILD)/fuzz/decoder
+	@mkdir -p $(BUILD)/fuzz/decoder-corpus
+	@$(BUILD)/fuzz/decoder -max_total_time=$(or $(FUZZ_SECONDS),60) -max_len=64 \
+		-print_final_stats=1 $(BUILD)/fuzz/decoder-corpus solutions/a64dec/corpus 2>&1 | \
+		grep -E 'stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done' ; \
+		test $${PIPESTATUS[0]} -eq 0
+
 # make decoder-diff [WORDS=N]: the edges of every field, and N random
 # words (default 1000000), against Capstone, on this host.
 decoder-diff: deps-check
@@ -283,7 +299,7 @@ compdb:
 	@echo "compdb: compile_commands.json, $$(jq length compile_commands.json) files ($(ARCH))"
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples decoder-diff run sanitize fresh-check compdb \
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples decoder-diff fuzz-decoder run sanitize fresh-check compdb \
 	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
 
 help:
@@ -302,6 +318,7 @@ help:
 	@echo "  make sanitize         the solutions' checks built with ASan and UBSan"
 	@echo "  make mutants          how many mutants of the solutions the checks kill"
 	@echo "  make decoder-diff     lesson 05's A64 decoder against Capstone, word by word"
+	@echo "  make fuzz-decoder     fuzz lesson 05's decoder (FUZZ_SECONDS=N, default 60)"
 	@echo "  make deps             install the Debian/Ubuntu packages the kit needs"
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"
 	@echo "  make fresh-check      make deps + make check in a brand-new Debian 12 root (root only)"
@@ -367,7 +384,7 @@ EMU_ARCH := $(if $(filter x86_64,$(HOST_ARCH)),arm64)
 AMD_EMU := $(if $(filter x86_64,$(HOST_ARCH)),yes)
 
 check: deps-check
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/fuzz/decoder
 	@$(MAKE) --no-print-directory sanitize-build
 	$(if $(EMU_ARCH),@$(MAKE) --no-print-directory ARCH=$(EMU_ARCH) all)
 	$(if $(AMD_EMU),@$(MAKE) --no-print-directory EMU=1 all)

@@ -440,7 +440,10 @@ stage_decoder() {
 		"LDPSW: a pair of sign-extended words"
 	"$a64dec" 12345678x > "$log" 2>&1
 	expect_status $? 64 "a word that is not hex: status 64"
-	end_checks "lesson 05's A64 decoder: decoder-diff and a64dec"
+	# The fuzz target's corpus, replayed (make fuzz-decoder fuzzes).
+	"$build/fuzz/decoder" solutions/a64dec/corpus/* > "$log" 2>&1
+	expect_status $? 0 "the decoder's fuzz corpus replays with no crash (ASan, UBSan)"
+	end_checks "lesson 05's A64 decoder: decoder-diff, a64dec, its fuzz corpus"
 }
 
 stage_compdb() {
