@@ -232,8 +232,8 @@ A64DEC_CFLAGS := -Ilessons -Ilessons/05-writeback
 $(OUT)/a64dec: solutions/a64dec/a64dec.c $(A64DEC_SRCS) lessons/05-writeback/a64.h | $(CROSS_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS) $(KIT_LDFLAGS) -o $@ $(filter %.c,$^) -ljansson
-$(OUT)/decoder_diff: solutions/a64dec/decoder_diff.c $(A64DEC_SRCS) lessons/05-writeback/a64.h \
-		| $(CROSS_DEPS)
+$(OUT)/decoder_diff: solutions/a64dec/decoder_diff.c $(A64DEC_SRCS) lessons/05-writeback/oracle.c \
+		lessons/05-writeback/a64.h lessons/05-writeback/oracle.h | $(CROSS_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS) $(KIT_LDFLAGS) -o $@ $(filter %.c,$^) -lcapstone
 # (decoder_diff is a tool of this host: the decoder is the same code on any.)

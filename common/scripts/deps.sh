@@ -27,7 +27,9 @@ packages() {
 	echo util-linux         # setpriv and unshare, for the kit's skip self-tests
 	echo debian-archive-keyring  # verifies Debian's archive (arm64 fetch, fresh-check)
 	echo debootstrap        # make fresh-check: a brand-new Debian 12 root
-	echo clang-14 libfuzzer-14-dev  # the fuzz targets (libFuzzer, with ASan and UBSan)
+	# The fuzz targets: clang, and its runtimes of libFuzzer and the sanitizers (only
+	# recommended by clang-14).
+	echo clang-14 libclang-rt-14-dev
 	if [ "$(uname -m)" = x86_64 ]; then
 		# The arm64 lessons, on an x86_64 host: a cross compiler with its
 		# C library (only recommended by the compiler), and an emulated

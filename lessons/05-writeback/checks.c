@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "a64.h"
+#include "oracle.h"
 #include "grade/grade.h"
 #include "checks_arch.h"
 
@@ -163,6 +164,65 @@ static void test_decode_refusals(void)
 	}
 }
 
+/* ---- against a disassembler ------------------------------------------- */
+
+struct diff {
+	unsigned long words, mismatches;
+};
+
+static void compare(uint32_t word, void *ctx)
+{
+	struct diff *diff = ctx;
+	struct a64_oracle o;
+	struct a64_insn d;
+	const char *what = NULL;
+	char text[96];
+	bool ok = a64_decode(word, &d);
+
+	diff->words++;
+	a64_oracle_ask(word, &o);
+	/* What the architecture leaves unpredictable, the lesson refuses: but
+	 * only that (writeback onto Rt or Rt2 with Rn not SP, a pair load into
+	 * one register). */
+	if (!ok && o.ok && d.reason && strstr(d.reason, "CONSTRAINED UNPREDICTABLE") &&
+	    (((o.d.mode == A64_PRE || o.d.mode == A64_POST) && o.d.rn != 31 &&
+	      (o.d.rn == o.d.rt || (o.d.pair && o.d.rn == o.d.rt2))) ||
+	     (o.d.pair && o.d.load && o.d.rt == o.d.rt2)))
+		return;
+	if (ok == o.ok && (!ok || a64_same(&d, &o.d, &what)))
+		return;
+	if (++diff->mismatches <= 8) {
+		char mine[160];
+
+		if (ok) {
+			a64_text(&d, text, sizeof(text));
+			snprintf(mine, sizeof(mine), "made it \"%s\"%s%s", text,
+				 what ? ", which differs in " : "", what ? what : "");
+		} else {
+			snprintf(mine, sizeof(mine), "refused it: %s", d.reason ? d.reason : "(no reason)");
+		}
+		FAIL("0x%08x: a disassembler reads \"%s\"%s; your decoder %s", word, o.text,
+		     o.ok ? "" : " (not one of the lesson's)", mine);
+	}
+}
+
+static void test_decode_matches_disassembler(void)
+{
+	struct diff diff = { 0, 0 };
+	uint64_t x = 0x5eed5eedULL;
+	unsigned i;
+
+	ASSERT(a64_oracle_open() == 0, "Capstone has no AArch64 here");
+	a64_edge_words(compare, &diff);
+	for (i = 0; i < 50000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		compare(((uint32_t)x | 1u << 27) & ~(1u << 25), &diff);
+	}
+	a64_oracle_close();
+	printf("%lu words compared, %lu mismatches\n", diff.words, diff.mismatches);
+	EXPECT_EQ_U64("words where your decoder and the disassembler differ", diff.mismatches, 0);
+}
+
 static const struct grade_test tests[] = {
 	{ "decode_single", "single-register loads and stores: every size, sign and mode",
 	  3, 0, test_decode_single,
@@ -176,6 +236,10 @@ static const struct grade_test tests[] = {
 	  2, 0, test_decode_register_offset,
 	  "Section 4: option 15:13 (010 UXTW, 011 LSL, 110 SXTW, 111 SXTX), S 12: shift by "
 	  "the size." },
+	{ "decode_matches_disassembler", "every field at its edges, and 50000 random words, "
+	  "read as a disassembler reads them", 3, 0, test_decode_matches_disassembler,
+	  "Section 4: the tables of section 3, every field; the message shows the words "
+	  "where you differ." },
 	{ "decode_refusals", "what is not emulated is refused, with the reason",
 	  2, 0, test_decode_refusals,
 	  "Section 4: V = 1, exclusives, atomics, PRFM, LDTR, literals, writeback with Rn == "
