@@ -128,6 +128,9 @@ void inject_ioctl_error_after(unsigned long request, unsigned pass, int err);
 /* The next `count` calls of ioctl `request` return `value` without
  * reaching the kernel (e.g. a KVM_GET_API_VERSION other than 12). */
 void inject_ioctl_value(unsigned long request, int value, unsigned count);
+/* The next `pass` calls of ioctl `request` go through; the one after
+ * returns `value` (to answer one of a function's calls in turn). */
+void inject_ioctl_value_after(unsigned long request, unsigned pass, int value);
 /* From now on, sysconf(_SC_PAGESIZE) and getpagesize() return `size`
  * (0: the real value again; negative: sysconf fails with EINVAL), to grade
  * code for 16 KiB-page hosts here. */

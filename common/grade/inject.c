@@ -89,6 +89,11 @@ void inject_ioctl_value(unsigned long request, int value, unsigned count)
 	add_fault(request, 0, 0, value, count);
 }
 
+void inject_ioctl_value_after(unsigned long request, unsigned pass, int value)
+{
+	add_fault(request, pass, 0, value, 1);
+}
+
 void inject_open_error(int err, unsigned count)
 {
 	inj.open_err = err;

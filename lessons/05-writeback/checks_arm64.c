@@ -305,6 +305,105 @@ static void test_emulate_by_hand(void)
 	wb_stop(&w);
 }
 
+/* More made-up exits: the other extends, XZR as the index, a pair faulting
+ * on its first element, what must be refused, what an emulation costs. */
+static void test_emulate_edges(void)
+{
+	struct guest_image image = GUEST_IMAGE(seed);
+	uint64_t pc = LM_RAM_GPA + LM_RAM_SIZE - 0x100, sctlr, bad_pc[2];
+	struct wb_machine w;
+	unsigned i, gets, sets;
+	int ret;
+
+	start(&w, &image, true);
+	for (i = 0; i < WB_MEM_SIZE; i++)
+		w.mem.bytes[i] = (uint8_t)(0x80 + i);
+
+	/* ldr x8, [x9, w10, uxtw #3] with X10's top half set: W10 is
+	 * 0xfffffffe, zero-extended (SXTW would make it -2). */
+	set(&w.m.cpu, ARM64_REG_X(9), L5_MEM_GPA + 0x40 - (0xfffffffeULL << 3));
+	set(&w.m.cpu, ARM64_REG_X(10), 0xfffffffffffffffeULL);
+	fake(&w, 0xf86a5928, L5_MEM_GPA + 0x40, 0);
+	ret = wb_emulate(&w.m.cpu, &w.host);
+	EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 0 &&
+	       reg(&w.m.cpu, ARM64_REG_X(8)) == 0xc7c6c5c4c3c2c1c0ULL,
+	       "ldr x8, [x9, w10, uxtw #3] with W10 = 0xfffffffe: the index is 0xfffffffe << 3, "
+	       "the 8 bytes at 0x40 (got %d, %lu refused, X8 0x%llx)", ret, w.host.refused,
+	       (unsigned long long)reg(&w.m.cpu, ARM64_REG_X(8)));
+
+	/* ldr x11, [x12, xzr]: register 31 as the index is zero, not SP. */
+	set(&w.m.cpu, ARM64_REG_X(12), L5_MEM_GPA + 0x48);
+	set(&w.m.cpu, ARM64_REG_SP_EL0, 0x100);
+	set(&w.m.cpu, ARM64_REG_SP_EL1, 0x200);
+	fake(&w, 0xf87f698b, L5_MEM_GPA + 0x48, 0);
+	ret = wb_emulate(&w.m.cpu, &w.host);
+	EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 0 &&
+	       reg(&w.m.cpu, ARM64_REG_X(11)) == 0xcfcecdcccbcac9c8ULL,
+	       "ldr x11, [x12, xzr]: XZR as the index adds 0 (got %d, %lu refused, X11 0x%llx)",
+	       ret, w.host.refused, (unsigned long long)reg(&w.m.cpu, ARM64_REG_X(11)));
+
+	/* A pair faulting on its first element. */
+	set(&w.m.cpu, ARM64_REG_X(1), L5_MEM_GPA + 0x50);
+	fake(&w, 0xa8c10c22, L5_MEM_GPA + 0x50, 0);   /* ldp x2, x3, [x1], #16 */
+	ret = wb_emulate(&w.m.cpu, &w.host);
+	EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 0 &&
+	       reg(&w.m.cpu, ARM64_REG_X(2)) == 0xd7d6d5d4d3d2d1d0ULL &&
+	       reg(&w.m.cpu, ARM64_REG_X(3)) == 0xdfdedddcdbdad9d8ULL &&
+	       reg(&w.m.cpu, ARM64_REG_X(1)) == L5_MEM_GPA + 0x60, "ldp x2, x3, [x1], #16 "
+	       "faulting on its first element: X2, X3 and X1 + 16 (got %d, %lu refused)", ret,
+	       w.host.refused);
+
+	/* What one emulation costs: str xzr, [x2], #8 needs the PC, SCTLR_EL1
+	 * and X2 (three KVM_GET_ONE_REG), then X2 and the PC (two SETs). */
+	set(&w.m.cpu, ARM64_REG_X(2), L5_MEM_GPA);
+	fake(&w, 0xf800845f, L5_MEM_GPA, 0);
+	inject_reset();
+	ret = wb_emulate(&w.m.cpu, &w.host);
+	gets = inject_ioctl_calls(KVM_GET_ONE_REG);
+	sets = inject_ioctl_calls(KVM_SET_ONE_REG);
+	EXPECT(ret == RUN_EXIT_HANDLED && gets <= 3 && sets <= 2, "str xzr, [x2], #8 should cost "
+	       "at most 3 KVM_GET_ONE_REG (PC, SCTLR_EL1, X2) and 2 KVM_SET_ONE_REG (X2, PC): "
+	       "got %d after %u and %u", ret, gets, sets);
+
+	/* A big-endian guest: refused, the PC left. */
+	sctlr = reg(&w.m.cpu, SCTLR_EL1);
+	set(&w.m.cpu, SCTLR_EL1, sctlr | (1ULL << 25));
+	w.host.refused = 0;
+	fake(&w, 0xf800845f, L5_MEM_GPA, 0);
+	i = w.mem.nlog;
+	ret = wb_emulate(&w.m.cpu, &w.host);
+	EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 1 && w.mem.nlog == i &&
+	       reg(&w.m.cpu, ARM64_REG_PC) == pc, "with SCTLR_EL1.EE set (a big-endian guest), "
+	       "refused before any access (got %d, %lu refused, %u accesses)", ret,
+	       w.host.refused, w.mem.nlog - i);
+	set(&w.m.cpu, SCTLR_EL1, sctlr);
+
+	/* A PC with no memory behind it, or only part of an instruction. */
+	bad_pc[0] = LM_RAM_GPA + LM_RAM_SIZE + 0x1000;
+	bad_pc[1] = LM_RAM_GPA + LM_RAM_SIZE - 2;
+	for (i = 0; i < 2; i++) {
+		fake(&w, 0xf800845f, L5_MEM_GPA, 0);
+		set(&w.m.cpu, ARM64_REG_PC, bad_pc[i]);
+		w.host.refused = 0;
+		ret = wb_emulate(&w.m.cpu, &w.host);
+		EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 1 &&
+		       reg(&w.m.cpu, ARM64_REG_PC) == bad_pc[i], "a PC at 0x%llx (no 4 bytes of "
+		       "guest memory there): refused, the PC left (got %d, %lu refused)",
+		       (unsigned long long)bad_pc[i], ret, w.host.refused);
+	}
+
+	/* KVM refusing the abort: the run stops, naming the ioctl. */
+	fake(&w, 0xc85f7c20, L5_MEM_GPA, 0);          /* ldxr */
+	inject_ioctl_error(KVM_SET_VCPU_EVENTS, EINVAL, 1);
+	kit_clear_error();
+	ret = wb_emulate(&w.m.cpu, &w.host);
+	inject_reset();
+	EXPECT(ret == -EINVAL && strstr(kit_last_error(), "KVM_SET_VCPU_EVENTS"), "when "
+	       "KVM_SET_VCPU_EVENTS fails: -EINVAL, and a message naming it (got %d: \"%s\")",
+	       ret, kit_last_error());
+	wb_stop(&w);
+}
+
 static void test_enable(void)
 {
 	struct wb_host host;
@@ -326,6 +425,13 @@ static void test_enable(void)
 	if (ret < 0)
 		EXPECT_CONTAINS("its message", kit_last_error(), "KVM_ENABLE_CAP");
 	EXPECT(!host.nisv, "host->nisv must stay false when enabling failed");
+	/* A KVM without KVM_CAP_ARM_INJECT_EXT_DABT (the second check). */
+	inject_ioctl_value_after(KVM_CHECK_EXTENSION, 1, 0);
+	ret = wb_enable(&vm, &host);
+	inject_reset();
+	EXPECT(ret == 0 && host.nisv && !host.ext_dabt, "wb_enable() on a KVM without "
+	       "KVM_CAP_ARM_INJECT_EXT_DABT: 0, host->nisv, host->ext_dabt false (got %d)", ret);
+	memset(&host, 0, sizeof(host));
 	ret = wb_enable(&vm, &host);
 	EXPECT(ret == 0 && host.nisv && host.ext_dabt, "wb_enable(): 0, host->nisv, and "
 	       "host->ext_dabt (this KVM has KVM_CAP_ARM_INJECT_EXT_DABT) (got %d)", ret);
@@ -348,6 +454,10 @@ const struct grade_test arch_tests[] = {
 	  3, GRADE_NEEDS_KVM, test_emulate_by_hand,
 	  "Sections 6 and 7: read only the registers the instruction names; check fault_ipa; "
 	  "refuse what you cannot emulate." },
+	{ "emulate_edges", "UXTW, XZR as the index, a pair's first element, EE, a bad PC, cost",
+	  2, GRADE_NEEDS_KVM, test_emulate_edges,
+	  "Sections 6 and 7: extend Rm as the option says; read only what you need; refuse "
+	  "what you cannot read or cannot answer." },
 	{ "refused_abort", "what is not emulated gives the guest an external data abort",
 	  3, GRADE_NEEDS_KVM, test_refused_abort,
 	  "Section 7: KVM_SET_VCPU_EVENTS with ext_dabt_pending = 1, the rest zero; leave the PC." },
