@@ -248,12 +248,37 @@ $(BUILD)/fuzz/decoder: solutions/a64dec/fuzz_decoder.c $(A64DEC_SRCS) lessons/05
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Icommon $(A64DEC_CFLAGS) -o $@ \
 		$(filter %.c,$^)
-fuzz-decoder: deps-check $(BUILD)/fuzz/decoder
-	@mkdir -p $(BUILD)/fuzz/decoder-corpus
-	@$(BUILD)/fuzz/decoder -max_total_time=$(or $(FUZZ_SECONDS),60) -max_len=64 \
-		-print_final_stats=1 $(BUILD)/fuzz/decoder-corpus solutions/a64dec/corpus 2>&1 | \
-		grep -E 'stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done' ; \
+# The emulator's target runs the reference wb_emulate() on a model vCPU.
+# It needs arm64's KVM structures; on another host, those four of
+# arm64's <asm/...> headers (from the arm64 cross headers) come first.
+FUZZ_ARM64_ASM := kvm.h ptrace.h sve_context.h hwcap.h
+FUZZ_UAPI := $(if $(filter arm64,$(HOST_ARCH)),,$(BUILD)/fuzz/arm64-uapi)
+FUZZ_EMULATOR_SRCS := solutions/a64dec/fuzz_emulator.c solutions/05-writeback/emulate_arm64.c \
+	$(A64DEC_SRCS) solutions/04-mmio/bus.c common/error.c
+$(BUILD)/fuzz/arm64-uapi/asm/kvm.h:
+	@mkdir -p $(@D)
+	$(Q)for h in $(FUZZ_ARM64_ASM); do ln -sf /usr/aarch64-linux-gnu/include/asm/$$h $(@D)/$$h; done
+fuzz_emulator_cc = $(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE $(if $(FUZZ_UAPI),-I$(FUZZ_UAPI)) \
+	-Icommon -Icommon/abi -Ilessons -Ilessons/04-mmio $(A64DEC_CFLAGS) -Wl,--wrap=ioctl -o $(1) $(2)
+$(BUILD)/fuzz/emulator: $(FUZZ_EMULATOR_SRCS) $(HEADERS) $(if $(FUZZ_UAPI),$(FUZZ_UAPI)/asm/kvm.h)
+	@mkdir -p $(@D)
+	$(Q)$(call fuzz_emulator_cc,$@,$(filter %.c,$^))
+# The same target around another emulate_arm64.c (make check builds it
+# around mistaken ones, to show the target catches them):
+# make fuzz-emulator-with EMULATE_C=FILE FUZZ_OUT=PROGRAM
+fuzz-emulator-with: $(if $(FUZZ_UAPI),$(FUZZ_UAPI)/asm/kvm.h)
+	$(Q)$(call fuzz_emulator_cc,$(FUZZ_OUT),$(EMULATE_C) \
+		$(filter-out solutions/05-writeback/emulate_arm64.c,$(FUZZ_EMULATOR_SRCS)))
+# Each target for FUZZ_SECONDS (default 60), from its committed corpus.
+fuzz_run = mkdir -p $(BUILD)/fuzz/$(1)-corpus && echo "fuzz-decoder: $(1)" && \
+	$(BUILD)/fuzz/$(1) -max_total_time=$(or $(FUZZ_SECONDS),60) -max_len=$(2) \
+		-artifact_prefix=$(BUILD)/fuzz/$(1)- \
+		-print_final_stats=1 $(BUILD)/fuzz/$(1)-corpus solutions/a64dec/$(3) 2>&1 | \
+		grep -E 'stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done|fuzz_' ; \
 		test $${PIPESTATUS[0]} -eq 0
+fuzz-decoder: deps-check $(BUILD)/fuzz/decoder $(BUILD)/fuzz/emulator
+	@$(call fuzz_run,decoder,64,corpus)
+	@$(call fuzz_run,emulator,160,corpus-emulator)
 
 # make decoder-diff [WORDS=N]: the edges of every field, and N random
 # words (default 1000000), against Capstone, on this host.
@@ -299,7 +324,7 @@ compdb:
 	@echo "compdb: compile_commands.json, $$(jq length compile_commands.json) files ($(ARCH))"
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples decoder-diff fuzz-decoder run sanitize fresh-check compdb \
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples decoder-diff fuzz-decoder fuzz-emulator-with run sanitize fresh-check compdb \
 	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
 
 help:
@@ -318,7 +343,7 @@ help:
 	@echo "  make sanitize         the solutions' checks built with ASan and UBSan"
 	@echo "  make mutants          how many mutants of the solutions the checks kill"
 	@echo "  make decoder-diff     lesson 05's A64 decoder against Capstone, word by word"
-	@echo "  make fuzz-decoder     fuzz lesson 05's decoder (FUZZ_SECONDS=N, default 60)"
+	@echo "  make fuzz-decoder     fuzz lesson 05's decoder, then its emulator (FUZZ_SECONDS=N each, default 60)"
 	@echo "  make deps             install the Debian/Ubuntu packages the kit needs"
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"
 	@echo "  make fresh-check      make deps + make check in a brand-new Debian 12 root (root only)"
@@ -384,7 +409,7 @@ EMU_ARCH := $(if $(filter x86_64,$(HOST_ARCH)),arm64)
 AMD_EMU := $(if $(filter x86_64,$(HOST_ARCH)),yes)
 
 check: deps-check
-	@$(MAKE) --no-print-directory all $(BUILD)/fuzz/decoder
+	@$(MAKE) --no-print-directory all $(BUILD)/fuzz/decoder $(BUILD)/fuzz/emulator
 	@$(MAKE) --no-print-directory sanitize-build
 	$(if $(EMU_ARCH),@$(MAKE) --no-print-directory ARCH=$(EMU_ARCH) all)
 	$(if $(AMD_EMU),@$(MAKE) --no-print-directory EMU=1 all)

@@ -441,9 +441,29 @@ stage_decoder() {
 	"$a64dec" 12345678x > "$log" 2>&1
 	expect_status $? 64 "a word that is not hex: status 64"
 	# The fuzz target's corpus, replayed (make fuzz-decoder fuzzes).
-	"$build/fuzz/decoder" solutions/a64dec/corpus/* > "$log" 2>&1
+	"$build/fuzz/decoder" -artifact_prefix="$logs/" solutions/a64dec/corpus/* > "$log" 2>&1
 	expect_status $? 0 "the decoder's fuzz corpus replays with no crash (ASan, UBSan)"
-	end_checks "lesson 05's A64 decoder: decoder-diff, a64dec, its fuzz corpus"
+	"$build/fuzz/emulator" -artifact_prefix="$logs/" solutions/a64dec/corpus-emulator/* > "$log" 2>&1
+	expect_status $? 0 "the emulator's fuzz corpus replays: the emulator agrees with the model"
+	# The model is not blind: around two mistaken emulators, the same
+	# corpus must stop on a disagreement.
+	local src=solutions/05-writeback/emulate_arm64.c bad=$logs/fuzz-mistake
+	mistaken_emulator() {   # NAME FROM TO
+		perl -pe 'BEGIN { ($f, $t) = splice @ARGV, 0, 2 } s/\Q$f\E/$t/' "$2" "$3" "$src" \
+			> "$bad.c" && ! cmp -s "$bad.c" "$src" &&
+			make -s --no-print-directory fuzz-emulator-with EMULATE_C="$bad.c" \
+				FUZZ_OUT="$bad" > "$log" 2>&1 || { broke "building the fuzz target around: $1"; return; }
+		"$bad" -artifact_prefix="$logs/" solutions/a64dec/corpus-emulator/* > "$log" 2>&1
+		if [ $? -ne 0 ] && grep -q 'fuzz_emulator.c:[0-9]*: ' "$log"; then
+			held
+		else
+			broke "the emulator's fuzz corpus should catch: $1"
+		fi
+	}
+	mistaken_emulator "a load into XZR written to X(31), which is SP_EL0" \
+		'return n == 31 ? 0 : arm64_set_reg' 'return arm64_set_reg'
+	mistaken_emulator "a W load not clearing the top half" 'if (d.dest_bits == 32)' 'if (0)'
+	end_checks "lesson 05's A64 decoder: decoder-diff, a64dec, the fuzz corpora"
 }
 
 stage_compdb() {
