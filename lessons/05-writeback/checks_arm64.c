@@ -234,7 +234,7 @@ static void test_emulate_by_hand(void)
 
 	/* A register offset, sign-extended from W: ldrsb w5, [x6, w7, sxtw]. */
 	set(&w.m.cpu, ARM64_REG_X(6), L5_MEM_GPA + 0x40);
-	set(&w.m.cpu, ARM64_REG_X(7), 0xfffffffffffffff0ULL);   /* W7 = -16 */
+	set(&w.m.cpu, ARM64_REG_X(7), 0x00000000fffffff0ULL);   /* W7 = -16; X7 is not */
 	fake(&w, 0x38e7c8c5, L5_MEM_GPA + 0x30, 0);
 	ret = wb_emulate(&w.m.cpu, &w.host);
 	EXPECT(ret == RUN_EXIT_HANDLED && reg(&w.m.cpu, ARM64_REG_X(5)) == 0xffffffb0,
@@ -277,6 +277,7 @@ static void test_emulate_by_hand(void)
 		uint64_t sctlr = reg(&w.m.cpu, SCTLR_EL1);
 
 		set(&w.m.cpu, SCTLR_EL1, sctlr | 1);
+		set(&w.m.cpu, ARM64_REG_X(2), L5_MEM_GPA);  /* the address matches: only M differs */
 		w.host.refused = 0;
 		fake(&w, 0xf800845f, L5_MEM_GPA, 0);
 		ret = wb_emulate(&w.m.cpu, &w.host);
@@ -310,7 +311,7 @@ static void test_emulate_by_hand(void)
 static void test_emulate_edges(void)
 {
 	struct guest_image image = GUEST_IMAGE(seed);
-	uint64_t pc = LM_RAM_GPA + LM_RAM_SIZE - 0x100, sctlr, bad_pc[2];
+	uint64_t pc = LM_RAM_GPA + LM_RAM_SIZE - 0x100, sctlr, bad_pc[3];
 	struct wb_machine w;
 	unsigned i, gets, sets;
 	int ret;
@@ -342,6 +343,17 @@ static void test_emulate_edges(void)
 	       "ldr x11, [x12, xzr]: XZR as the index adds 0 (got %d, %lu refused, X11 0x%llx)",
 	       ret, w.host.refused, (unsigned long long)reg(&w.m.cpu, ARM64_REG_X(11)));
 
+	/* ldr x11, [x12, x13, lsl #3]: LSL takes all 64 bits of X13. */
+	set(&w.m.cpu, ARM64_REG_X(12), L5_MEM_GPA + 0x58 - (0x100000008ULL << 3));
+	set(&w.m.cpu, ARM64_REG_X(13), 0x100000008ULL);
+	fake(&w, 0xf86d798b, L5_MEM_GPA + 0x58, 0);
+	ret = wb_emulate(&w.m.cpu, &w.host);
+	EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 0 &&
+	       reg(&w.m.cpu, ARM64_REG_X(11)) == 0xdfdedddcdbdad9d8ULL,
+	       "ldr x11, [x12, x13, lsl #3] with X13 = 0x100000008: the whole register, shifted "
+	       "(got %d, %lu refused, X11 0x%llx)", ret, w.host.refused,
+	       (unsigned long long)reg(&w.m.cpu, ARM64_REG_X(11)));
+
 	/* A pair faulting on its first element. */
 	set(&w.m.cpu, ARM64_REG_X(1), L5_MEM_GPA + 0x50);
 	fake(&w, 0xa8c10c22, L5_MEM_GPA + 0x50, 0);   /* ldp x2, x3, [x1], #16 */
@@ -352,6 +364,64 @@ static void test_emulate_edges(void)
 	       reg(&w.m.cpu, ARM64_REG_X(1)) == L5_MEM_GPA + 0x60, "ldp x2, x3, [x1], #16 "
 	       "faulting on its first element: X2, X3 and X1 + 16 (got %d, %lu refused)", ret,
 	       w.host.refused);
+
+	/* fault_ipa at neither element of a pair, or one element past a
+	 * single access: refused, nothing written back. */
+	{
+		static const struct { uint32_t word; uint64_t ipa; const char *what; } wrong[] = {
+			{ 0xa8c10c22, L5_MEM_GPA + 0x90, "ldp x2, x3, [x1], #16 with fault_ipa past both" },
+			{ 0xf800843f, L5_MEM_GPA + 0x58, "str xzr, [x1], #8 with fault_ipa 8 bytes on" },
+		};
+
+		for (i = 0; i < 2; i++) {
+			set(&w.m.cpu, ARM64_REG_X(1), L5_MEM_GPA + 0x50);
+			fake(&w, wrong[i].word, wrong[i].ipa, 0);
+			w.host.refused = 0;
+			ret = wb_emulate(&w.m.cpu, &w.host);
+			EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 1 &&
+			       reg(&w.m.cpu, ARM64_REG_X(1)) == L5_MEM_GPA + 0x50 &&
+			       reg(&w.m.cpu, ARM64_REG_PC) == pc, "%s: refused, X1 and the PC left "
+			       "(got %d, %lu refused)", wrong[i].what, ret, w.host.refused);
+		}
+	}
+
+	/* An access no device takes, on a strict bus: refused with an abort. */
+	set(&w.m.cpu, ARM64_REG_X(2), L4_UNCLAIMED_GPA);
+	fake(&w, 0xf800845f, L4_UNCLAIMED_GPA, 0);
+	w.host.refused = 0;
+	ret = wb_emulate(&w.m.cpu, &w.host);
+	EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 1 &&
+	       reg(&w.m.cpu, ARM64_REG_X(2)) == L4_UNCLAIMED_GPA &&
+	       reg(&w.m.cpu, ARM64_REG_PC) == pc, "str xzr, [x2], #8 where no device is (a "
+	       "strict bus): refused, X2 and the PC left (got %d, %lu refused)", ret,
+	       w.host.refused);
+
+	/* Cache maintenance is counted; --trace says what was emulated and refused. */
+	{
+		char *text = NULL;
+		size_t len = 0;
+		unsigned long ops = w.host.cache_ops;
+
+		w.host.trace = open_memstream(&text, &len);
+		ASSERT(w.host.trace != NULL, "open_memstream failed");
+		fake(&w, 0xd50b7e20, L5_MEM_GPA, 1u << 8);    /* dc civac, x0 */
+		ret = wb_emulate(&w.m.cpu, &w.host);
+		EXPECT(ret == RUN_EXIT_HANDLED && w.host.cache_ops == ops + 1, "a cache "
+		       "maintenance exit counts in host->cache_ops (%lu, then %lu)", ops,
+		       w.host.cache_ops);
+		set(&w.m.cpu, ARM64_REG_X(2), L5_MEM_GPA);
+		fake(&w, 0xf800845f, L5_MEM_GPA, 0);
+		(void)wb_emulate(&w.m.cpu, &w.host);
+		fake(&w, 0xc85f7c20, L5_MEM_GPA, 0);          /* ldxr */
+		(void)wb_emulate(&w.m.cpu, &w.host);
+		fclose(w.host.trace);
+		w.host.trace = NULL;
+		EXPECT(text && strstr(text, "emulated: str xzr, [x2], #8 at pc ") &&
+		       strstr(text, "refused: 0xc85f7c20 at pc "), "host->trace should get a line "
+		       "\"emulated: str xzr, [x2], #8 at pc ...\" and one \"refused: 0xc85f7c20 at "
+		       "pc ...\"; it got:\n%s", text ? text : "");
+		free(text);
+	}
 
 	/* What one emulation costs: str xzr, [x2], #8 needs the PC, SCTLR_EL1
 	 * and X2 (three KVM_GET_ONE_REG), then X2 and the PC (two SETs). */
@@ -366,6 +436,7 @@ static void test_emulate_edges(void)
 	       "got %d after %u and %u", ret, gets, sets);
 
 	/* A big-endian guest: refused, the PC left. */
+	set(&w.m.cpu, ARM64_REG_X(2), L5_MEM_GPA);   /* the address matches: only EE differs */
 	sctlr = reg(&w.m.cpu, SCTLR_EL1);
 	set(&w.m.cpu, SCTLR_EL1, sctlr | (1ULL << 25));
 	w.host.refused = 0;
@@ -378,10 +449,23 @@ static void test_emulate_edges(void)
 	       w.host.refused, w.mem.nlog - i);
 	set(&w.m.cpu, SCTLR_EL1, sctlr);
 
+	/* The last 4 bytes of RAM hold an instruction like any other. */
+	set(&w.m.cpu, ARM64_REG_X(2), L5_MEM_GPA);
+	fake(&w, 0xf800845f, L5_MEM_GPA, 0);
+	mmio_le_store(guest_ptr(&w.m.vm, LM_RAM_GPA + LM_RAM_SIZE - 4, 4), 4, 0xf800845f);
+	set(&w.m.cpu, ARM64_REG_PC, LM_RAM_GPA + LM_RAM_SIZE - 4);
+	w.host.refused = 0;
+	ret = wb_emulate(&w.m.cpu, &w.host);
+	EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 0 &&
+	       reg(&w.m.cpu, ARM64_REG_PC) == LM_RAM_GPA + LM_RAM_SIZE,
+	       "str xzr, [x2], #8 in the last 4 bytes of RAM: emulated (got %d, %lu refused)",
+	       ret, w.host.refused);
+
 	/* A PC with no memory behind it, or only part of an instruction. */
 	bad_pc[0] = LM_RAM_GPA + LM_RAM_SIZE + 0x1000;
 	bad_pc[1] = LM_RAM_GPA + LM_RAM_SIZE - 2;
-	for (i = 0; i < 2; i++) {
+	bad_pc[2] = LM_RAM_GPA + LM_RAM_SIZE - 3;
+	for (i = 0; i < 3; i++) {
 		fake(&w, 0xf800845f, L5_MEM_GPA, 0);
 		set(&w.m.cpu, ARM64_REG_PC, bad_pc[i]);
 		w.host.refused = 0;
@@ -418,6 +502,11 @@ static void test_enable(void)
 	inject_ioctl_value(KVM_CHECK_EXTENSION, 0, 1);
 	EXPECT_EQ_INT("wb_enable() when KVM_CAP_ARM_NISV_TO_USER is 0", wb_enable(&vm, &host),
 		      -EOPNOTSUPP);
+	inject_ioctl_error(KVM_CHECK_EXTENSION, EIO, 1);
+	ret = wb_enable(&vm, &host);
+	inject_reset();
+	EXPECT(ret == -EIO && strstr(kit_last_error(), "KVM_CHECK_EXTENSION"), "wb_enable() when "
+	       "KVM_CHECK_EXTENSION fails: -EIO, naming it (got %d: \"%s\")", ret, kit_last_error());
 	inject_ioctl_error(KVM_ENABLE_CAP, EINVAL, 1);
 	ret = wb_enable(&vm, &host);
 	inject_reset();
