@@ -88,8 +88,8 @@ GRADE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(GRADE_SRCS))
 LIBGRADE := $(OUT)/libgrade.a
 # Grading programs see every ioctl and the page size first (inject.c).
 GRADE_WRAP := -Wl,--wrap=ioctl -Wl,--wrap=sysconf -Wl,--wrap=getpagesize \
-	-Wl,--wrap=watchdog_arm -Wl,--wrap=open
-GRADE_LIBS := $(LIBGRADE) $(LIBKIT) -lcunit -ljansson $(CAPSTONE_LIBS)
+	-Wl,--wrap=watchdog_arm -Wl,--wrap=open -Wl,--wrap=clock_gettime
+GRADE_LIBS := $(LIBGRADE) $(LIBKIT) -lcunit -ljansson -lm $(CAPSTONE_LIBS)
 
 HEADERS := $(wildcard common/*.h common/arch/*.h common/grade/*.h)
 
@@ -185,7 +185,7 @@ $(foreach n,$(notdir $(call mutants_of,$(1))),$$(eval $$(call compile_rule,$(1),
 $(foreach v,student solution $(addprefix mutant/,$(notdir $(call mutants_of,$(1)))),
 $(OUT)/$(v)/$(1)/lesson: $(OUT)/given/$(1)/main.o $$(addprefix $(OUT)/$(v)/$(1)/,\
 		$$($(1)_STUDENT_FILES:.c=.o)) $$($(1)_GIVEN_OBJS) $$($(1)_GUESTS) $(LIBKIT)
-	$$(Q)$$(CC) $$(KIT_LDFLAGS) -o $$@ $$^ $(CAPSTONE_LIBS)
+	$$(Q)$$(CC) $$(KIT_LDFLAGS) -o $$@ $$^ -ljansson -lm $(CAPSTONE_LIBS)
 $(OUT)/$(v)/$(1)/grade: $$(addprefix $(OUT)/given/$(1)/,$$($(1)_CHECKS:.c=.o)) \
 		$$(addprefix $(OUT)/$(v)/$(1)/,$$($(1)_STUDENT_FILES:.c=.o)) $$($(1)_GIVEN_OBJS) \
 		$$($(1)_GUESTS) $(LIBGRADE) $(LIBKIT)

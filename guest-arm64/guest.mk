@@ -81,3 +81,4 @@ $(eval $(call arm64_guest_rules,02-c-guests,crt0.o vectors.o libguest.o printf.o
 $(eval $(call arm64_guest_rules,03-hypercalls,crt0.o vectors.o libguest.o printf.o hypercall.o hcexit.o))
 $(eval $(call arm64_guest_rules,04-mmio,crt0.o vectors.o libguest.o printf.o))
 $(eval $(call arm64_guest_rules,05-writeback,crt0.o vectors.o libguest.o printf.o))
+$(eval $(call arm64_guest_rules,06-exits,crt0.o vectors.o libguest.o printf.o hypercall.o))

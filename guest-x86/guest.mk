@@ -80,3 +80,4 @@ endef
 $(eval $(call x86_guest_rules,02-c-guests,crt0.o libguest.o printf.o))
 $(eval $(call x86_guest_rules,03-hypercalls,crt0.o libguest.o printf.o hcexit.o))
 $(eval $(call x86_guest_rules,04-mmio,crt0.o libguest.o printf.o))
+$(eval $(call x86_guest_rules,06-exits,crt0.o libguest.o printf.o))

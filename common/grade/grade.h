@@ -135,6 +135,12 @@ void inject_ioctl_value_after(unsigned long request, unsigned pass, int value);
  * (0: the real value again; negative: sysconf fails with EINVAL), to grade
  * code for 16 KiB-page hosts here. */
 void inject_page_size(long size);
+/* From now on, clock_gettime(CLOCK_MONOTONIC) reads `ns[0]`, then
+ * `ns[1]`, ... (past the end: the last again); NULL: the real clock. To
+ * grade timing code with exact values. */
+void inject_clock(const uint64_t *ns, unsigned count);
+/* How many readings of the script were taken. */
+unsigned inject_clock_reads(void);
 /* The next `count` open() calls of the code under test fail with `err`. */
 void inject_open_error(int err, unsigned count);
 /* The next watchdog_arm() fails with -err. */

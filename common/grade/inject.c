@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -28,6 +29,7 @@ int __real_open(const char *path, int flags, ...);
 int __real_watchdog_arm(struct kvm_run *run, unsigned timeout_ms);
 long __real_sysconf(int name);
 int __real_getpagesize(void);
+int __real_clock_gettime(clockid_t clock, struct timespec *ts);
 
 #define MAX_FAULTS 8
 #define MAX_COUNTED 16
@@ -55,6 +57,8 @@ static struct {
 	unsigned watchdog_ms;
 	bool have_region;
 	struct kvm_userspace_memory_region region;
+	const uint64_t *clock_ns;  /* a script of CLOCK_MONOTONIC readings */
+	unsigned clock_count, clock_reads;
 } inj;
 
 void inject_reset(void)
@@ -270,4 +274,30 @@ int __wrap_getpagesize(void)
 	if (inj.page_size)
 		return (int)inj.page_size;
 	return __real_getpagesize();
+}
+
+void inject_clock(const uint64_t *ns, unsigned count)
+{
+	inj.clock_ns = ns;
+	inj.clock_count = count;
+	inj.clock_reads = 0;
+}
+
+unsigned inject_clock_reads(void)
+{
+	return inj.clock_reads;
+}
+
+int __wrap_clock_gettime(clockid_t clock, struct timespec *ts)
+{
+	uint64_t ns;
+
+	if (!inj.clock_ns || clock != CLOCK_MONOTONIC)
+		return __real_clock_gettime(clock, ts);
+	/* Past the end of the script, the last reading again. */
+	ns = inj.clock_ns[inj.clock_reads < inj.clock_count ? inj.clock_reads : inj.clock_count - 1];
+	inj.clock_reads++;
+	ts->tv_sec = (time_t)(ns / 1000000000u);
+	ts->tv_nsec = (long)(ns % 1000000000u);
+	return 0;
 }

@@ -27,6 +27,9 @@ packages() {
 	echo util-linux         # setpriv and unshare, for the kit's skip self-tests
 	echo debian-archive-keyring  # verifies Debian's archive (arm64 fetch, fresh-check)
 	echo debootstrap        # make fresh-check: a brand-new Debian 12 root
+	# make bench: its chart is checked by drawing it (rsvg-convert), with a
+	# font for its labels (the renderer only recommends one).
+	echo librsvg2-bin fonts-dejavu-core
 	# The fuzz targets: clang, and its runtimes of libFuzzer and the sanitizers (only
 	# recommended by clang-14).
 	echo clang-14 libclang-rt-14-dev

@@ -38,6 +38,17 @@
 #define L4_PROBE_GPA      0x0a002000   /* the checks' own device */
 #define L4_UNCLAIMED_GPA  0x0a003000   /* nothing is ever there */
 #define L5_MEM_GPA        0x0a004000   /* lesson 05's memory-like device */
+
+/* Lesson 06's benchmark guest (common/abi/bench_abi.h): its parameter
+ * page in RAM and the addresses of each kind of exit. No ports here. */
+#define L6_PARAMS_GPA        0x40008000
+#define L6_MMIO_GPA          0x0a200000
+#define L6_STRAY_GPA         0x0a200100
+#define L6_MARK_GPA          0x0a200200
+#define L6_EVENTFD_GPA       0x0a201000
+#define L6_EVENTFD_MATCH_GPA 0x0a202000
+#define L6_COALESCED_GPA     0x0a203000
+#define L6_DATA_GPA          0x0a210000   /* BENCH_MAX_WORDS words */
 #define L4_ROM_GPA        0x0a100000
 #define L4_ROM_SIZE       0x10000
 

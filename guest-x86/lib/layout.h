@@ -47,4 +47,17 @@
 #define L4_ROM_GPA        0x10100000
 #define L4_ROM_SIZE       0x10000
 
+/* Lesson 06's benchmark guest (common/abi/bench_abi.h): its parameter
+ * page in RAM, the ports and the addresses of each kind of exit. */
+#define L6_PARAMS_GPA        0x8000
+#define L6_PIO_PORT          0x700
+#define L6_MARK_PORT         0x701
+#define L6_EVENTFD_PORT      0x702
+#define L6_MMIO_GPA          0x10200000
+#define L6_STRAY_GPA         0x10200100
+#define L6_EVENTFD_GPA       0x10201000
+#define L6_EVENTFD_MATCH_GPA 0x10202000
+#define L6_COALESCED_GPA     0x10203000
+#define L6_DATA_GPA          0x10210000   /* BENCH_MAX_WORDS words */
+
 #endif
