@@ -280,6 +280,14 @@ fuzz-decoder: deps-check $(BUILD)/fuzz/decoder $(BUILD)/fuzz/emulator
 	@$(call fuzz_run,decoder,64,corpus)
 	@$(call fuzz_run,emulator,160,corpus-emulator)
 
+# make bench: lesson 06's benchmark with the reference harness, on this
+# computer's KVM and, from an x86 computer, in the emulated arm64 machine
+# too (common/scripts/bench.sh): build/bench/ARCH/results.json and
+# exits.svg, the table, and the kit's ratios.
+BENCH_ARCHES := $(HOST_ARCH) $(if $(filter x86_64,$(HOST_ARCH)),arm64)
+bench: deps-check
+	@bash common/scripts/bench.sh "$(BUILD)" $(BENCH_ARCHES)
+
 # make decoder-diff [WORDS=N]: the edges of every field, and N random
 # words (default 1000000), against Capstone, on this host.
 decoder-diff: deps-check
@@ -324,7 +332,7 @@ compdb:
 	@echo "compdb: compile_commands.json, $$(jq length compile_commands.json) files ($(ARCH))"
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples decoder-diff fuzz-decoder fuzz-emulator-with run sanitize fresh-check compdb \
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples bench decoder-diff fuzz-decoder fuzz-emulator-with run sanitize fresh-check compdb \
 	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
 
 help:
@@ -343,6 +351,7 @@ help:
 	@echo "  make sanitize         the solutions' checks built with ASan and UBSan"
 	@echo "  make mutants          how many mutants of the solutions the checks kill"
 	@echo "  make decoder-diff     lesson 05's A64 decoder against Capstone, word by word"
+	@echo "  make bench            lesson 06's benchmark: the cost of each exit, a table, a chart"
 	@echo "  make fuzz-decoder     fuzz lesson 05's decoder, then its emulator (FUZZ_SECONDS=N each, default 60)"
 	@echo "  make deps             install the Debian/Ubuntu packages the kit needs"
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"

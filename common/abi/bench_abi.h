@@ -27,6 +27,7 @@ enum bench_kind {
 	BENCH_HYPERCALL5,       /* lesson 03's five-argument hypercall */
 	BENCH_NISV,             /* arm64: str post-index to MMIO: lesson 05's emulator */
 	BENCH_STRAY,            /* the checks': MMIO stores, one of them somewhere else */
+	BENCH_SPIN,             /* the checks': a loop that never ends, and no exit */
 	/* The seed's experiment: n 4-byte words, in RAM or behind MMIO. */
 	BENCH_SUM_RAM,          /* a checksum of n words of RAM */
 	BENCH_SUM_MMIO,         /* the same n words, read from the data device */

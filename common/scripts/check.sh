@@ -466,6 +466,31 @@ stage_decoder() {
 	end_checks "lesson 05's A64 decoder: decoder-diff, a64dec, the fuzz corpora"
 }
 
+stage_bench() {
+	local prog=$out/solution/06-exits/lesson dir=$logs/bench log=$logs/bench.txt
+	begin_checks
+	mkdir -p "$dir"
+	rm -f "$dir"/*
+	# Quick batches of a few rows: the report, not the figures, is checked.
+	"$prog" --quick --rows pio,mmio,cpuid,coalesced,sum_ram,sum_mmio \
+		--json "$dir/results.json" --svg "$dir/exits.svg" > "$log" 2>&1
+	expect_status $? 0 "lesson 06's program, six rows with the reference harness"
+	expect_line "$log" '^KVM: ' "its header names the KVM back end"
+	expect_line "$log" "^the seed's question: a checksum: .* a word behind MMIO, .* in RAM: [0-9]+x slower" \
+		"and answers the seed's question with a factor"
+	expect_json "$dir/results.json" '(.rows | length) == 6 and all(.rows[]; (.kind | type) == "string" and .N > 0 and .batches == 3 and .min <= .median and .median <= .p90 and .p90 <= .p99 and .p99 <= .max and (.unit | test("^ns/(exit|word)$")))' \
+		"results.json: every row with N, batches, min <= median <= p90 <= p99 <= max, a unit"
+	expect_json "$dir/results.json" '(.kernel | startswith("Linux ")) and (.kvm | length) > 0 and (.cpu | length) > 0' \
+		"results.json: the kernel, the CPU, the KVM back end"
+	rsvg-convert -o "$dir/exits.png" "$dir/exits.svg" > "$dir/render.txt" 2>&1
+	expect_status $? 0 "the chart renders (rsvg-convert)"
+	[ "$(od -An -tu1 -j16 -N4 "$dir/exits.png" 2>/dev/null | tr -s ' ')" = " 0 0 3 192" ]
+	expect_status $? 0 "as a picture 960 pixels wide"
+	[ "$(grep -c '<rect x=' "$dir/exits.svg")" = 6 ] && [ "$(grep -c '<title>' "$dir/exits.svg")" = 6 ]
+	expect_status $? 0 "with a labelled bar for each of the six rows"
+	end_checks "lesson 06's report: results.json, the chart"
+}
+
 stage_compdb() {
 	local log=$logs/compdb.txt db=compile_commands.json bad
 	begin_checks
@@ -622,6 +647,7 @@ done 3<<'STAGES'
 9|stage_docs|documentation
 10|stage_compdb|compile_commands.json for editors (make compdb)
 13|stage_decoder|lesson 05's A64 decoder against Capstone (decoder-diff), and a64dec
+14|stage_bench|lesson 06's report (make bench's): results.json and a chart that renders
 STAGES
 wait "$arm64_pid" "$emulator_pid" "$amd_pid"
 cat "$logs/stage-8.out" "$logs/stage-11.out" "$logs/stage-12.out"

@@ -160,6 +160,9 @@ static void batch(unsigned kind, uint64_t n)
 		for (i = 0; i < n; i++)
 			mmio_write32(i == n / 2 ? L6_STRAY_GPA : L6_MMIO_GPA, (uint32_t)i);
 		break;
+	case BENCH_SPIN:
+		for (;;)
+			__asm__ volatile("" ::: "memory");
 	case BENCH_SUM_RAM:
 		params->result = sum(words, n);
 		break;

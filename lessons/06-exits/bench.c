@@ -23,7 +23,8 @@ int bench_batch(struct l6_machine *m, uint64_t n, struct bench_batch *out)
 	 *  - *out zeroed, out->n = n; m->params->kind = m->row->kind and
 	 *    m->params->n = n;
 	 *  - the clock (CLOCK_MONOTONIC), once;
-	 *  - KVM_RUN until the mark (EINTR: again). After each, if m->ring_on,
+	 *  - KVM_RUN until the mark (EINTR: -ETIMEDOUT if watchdog_fired(),
+	 *    else again). After each, if m->ring_on,
 	 *    mmio_drain() the ring through m->bus first (out->ring_entries);
 	 *    then l6_classify(): the mark ends the loop; an intended exit is
 	 *    counted (out->user_exits) and served (l6_serve()); anything else

@@ -228,6 +228,23 @@ static void test_batch_other_exit(void)
 	}
 }
 
+static void test_batch_watchdog(void)
+{
+	static const struct l6_row spin = { "spin", "the checks' own: a guest that never marks",
+					    BENCH_SPIN, L6_NONE };
+	struct bench_batch b;
+	int ret;
+
+	start(&spin);
+	ASSERT(watchdog_arm(m.cpu.run, 300) == 0, "watchdog_arm failed: %s", kit_last_error());
+	kit_clear_error();
+	ret = bench_batch(&m, 1, &b);
+	watchdog_disarm();
+	EXPECT_EQ_INT("bench_batch() of a guest that never reaches its mark, with a 300 ms "
+		      "watchdog", ret, -ETIMEDOUT);
+	l6_stop(&m);
+}
+
 static void test_measure_exact(void)
 {
 	/* Four batches: the warm-up, which takes long, then 100, 300 and
@@ -473,6 +490,9 @@ static const struct grade_test tests[] = {
 	{ "batch_other_exit", "an exit of another kind in a batch fails it, named",
 	  2, GRADE_NEEDS_KVM, test_batch_other_exit,
 	  "Section 4: anything but the intended exit and the mark: -EPROTO, l6_describe()." },
+	{ "batch_watchdog", "a batch that never ends is stopped by the watchdog",
+	  1, GRADE_NEEDS_KVM, test_batch_watchdog,
+	  "Section 4: EINTR with watchdog_fired(): -ETIMEDOUT; any other signal: again." },
 	{ "measure_clock", "a batch reads the clock twice: before KVM_RUN, after the mark",
 	  1, GRADE_NEEDS_KVM, test_measure_clock,
 	  "Section 4: t0 before the first KVM_RUN, t1 after the mark, out->ns = t1 - t0." },

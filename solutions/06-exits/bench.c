@@ -88,9 +88,12 @@ int bench_batch(struct l6_machine *m, uint64_t n, struct bench_batch *out)
 	t0 = now_ns();
 	for (;;) {
 		if (ioctl(m->cpu.fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR)
-				continue;
-			return kit_syscall_error("KVM_RUN", "in a batch of %s", m->row->name);
+			if (errno != EINTR)
+				return kit_syscall_error("KVM_RUN", "in a batch of %s", m->row->name);
+			if (watchdog_fired())
+				return kit_error(-ETIMEDOUT, "a batch of %s: the watchdog fired after %lu "
+						 "exits", m->row->name, out->user_exits);
+			continue;   /* another signal: run again */
 		}
 		if ((ret = drain(m, out)) < 0)
 			return ret;
