@@ -10,7 +10,9 @@
  * before the first and after the last), stores the ticks it counted, then
  * writes BENCH_MARK to the mark register: that exit ends the batch, and
  * the host changes the page before it runs the guest again. A kind of
- * BENCH_STOP ends the guest.
+ * BENCH_STOP ends the guest. Before the first batch, the guest marks once
+ * when it is ready (after one hypercall, if the page's kind asks for
+ * hypercalls: what the first call does only once stays out of batches).
  */
 #ifndef KIT_BENCH_ABI_H
 #define KIT_BENCH_ABI_H

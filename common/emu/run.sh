@@ -36,7 +36,8 @@
 #   --env KEY=VALUE   set an environment variable for the programs. NO_COLOR,
 #                     KIT_FAIL_ON_SKIP and KIT_TEST_TIMEOUT are passed on
 #                     from here by themselves; NO_COLOR=1 is set when this
-#                     script's stdout is not a terminal.
+#                     script's stdout is not a terminal, and
+#                     KIT_EMULATED_MACHINE (the QEMU and kernel) always.
 #   --timeout S       each program's time limit (default 300)
 #   --boot-timeout S  how long the kernel may take to start /init (default 60)
 #   --quiet           print nothing but the program's output and errors
@@ -188,6 +189,9 @@ trap 'error "interrupted"; exit 130' INT TERM
 # The programs see NO_COLOR=1 when our stdout is not a terminal, so that
 # they print no colours into a log.
 [ -t 1 ] || [ -n "${NO_COLOR+set}" ] || envs+=("NO_COLOR=1")
+# And they know they run in an emulated machine, which one: a benchmark
+# marks its figures as not comparable with hardware (lesson 06).
+envs+=("KIT_EMULATED_MACHINE=$QEMU, Linux $kernel_name")
 for name in $PASS_ENV; do
 	[ -n "${!name+set}" ] && envs=("$name=${!name}" "${envs[@]}")
 done

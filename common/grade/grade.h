@@ -135,6 +135,8 @@ void inject_ioctl_value_after(unsigned long request, unsigned pass, int value);
  * (0: the real value again; negative: sysconf fails with EINVAL), to grade
  * code for 16 KiB-page hosts here. */
 void inject_page_size(long size);
+/* The struct of the last KVM_IOEVENTFD, as it was when it was made. */
+bool inject_last_ioeventfd(struct kvm_ioeventfd *out);
 /* From now on, clock_gettime(CLOCK_MONOTONIC) reads `ns[0]`, then
  * `ns[1]`, ... (past the end: the last again); NULL: the real clock. To
  * grade timing code with exact values. */

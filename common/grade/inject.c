@@ -57,6 +57,8 @@ static struct {
 	unsigned watchdog_ms;
 	bool have_region;
 	struct kvm_userspace_memory_region region;
+	bool have_ioeventfd;
+	struct kvm_ioeventfd ioeventfd;
 	const uint64_t *clock_ns;  /* a script of CLOCK_MONOTONIC readings */
 	unsigned clock_count, clock_reads;
 } inj;
@@ -201,6 +203,10 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	va_end(ap);
 
 	count_call(request, (unsigned long)arg);
+	if (request == KVM_IOEVENTFD && arg) {
+		memcpy(&inj.ioeventfd, arg, sizeof(inj.ioeventfd));
+		inj.have_ioeventfd = true;
+	}
 	for (i = 0; i < MAX_FAULTS; i++) {
 		struct fault *f = &inj.faults[i];
 
@@ -274,6 +280,13 @@ int __wrap_getpagesize(void)
 	if (inj.page_size)
 		return (int)inj.page_size;
 	return __real_getpagesize();
+}
+
+bool inject_last_ioeventfd(struct kvm_ioeventfd *out)
+{
+	if (inj.have_ioeventfd)
+		*out = inj.ioeventfd;
+	return inj.have_ioeventfd;
 }
 
 void inject_clock(const uint64_t *ns, unsigned count)

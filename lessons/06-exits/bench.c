@@ -42,7 +42,8 @@ int bench_batch(struct l6_machine *m, uint64_t n, struct bench_batch *out)
 int bench_measure(struct l6_machine *m, uint64_t n, unsigned batches, struct bench_result *out)
 {
 	/*
-	 * TODO: -EINVAL for n or batches 0; one warm-up batch, not counted;
+	 * TODO: -EINVAL for n 0 or batches not 1 to BENCH_MAX_BATCHES (the
+	 * samples can live on the stack); one warm-up batch, not counted;
 	 * then `batches` batches, each a sample of ns / n and ticks / n;
 	 * out->row, n, batches, user_exits, and the stats of both.
 	 */

@@ -43,7 +43,9 @@ struct bench_result {
 
 /* Section 5 (bench.c): one warm-up batch, thrown away, then `batches`
  * batches of n; each gives one sample of ns / n and of ticks / n. 0, or a
- * negative errno (-EINVAL for n or batches 0). */
+ * negative errno (-EINVAL for n 0, or batches not from 1 to
+ * BENCH_MAX_BATCHES). */
+#define BENCH_MAX_BATCHES 1000
 int bench_measure(struct l6_machine *m, uint64_t n, unsigned batches, struct bench_result *out);
 
 /* Section 6 (bench.c): pin the calling thread to the CPU it runs on now.

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -96,6 +97,16 @@ static void test_stats_percentiles(void)
 		EXPECT(same(got, edges[i].want), "stats_percentile() of 8 samples at p%u: the "
 		       "nearest rank is ceil(%u * 8 / 100) = %u, sample %g; got %g", edges[i].p,
 		       edges[i].p, edges[i].p ? (edges[i].p * 8 + 99) / 100 : 1, edges[i].want, got);
+	}
+	{
+		static const double three[] = { 1, 2, 3 };
+
+		EXPECT(same(stats_percentile(three, 3, 67), 3), "p67 of 3 samples: ceil(2.01) = "
+		       "3, the 3rd; got %g", stats_percentile(three, 3, 67));
+		EXPECT(same(stats_percentile(three, 3, 66), 2), "p66 of 3 samples: ceil(1.98) = "
+		       "2, the 2nd; got %g", stats_percentile(three, 3, 66));
+		EXPECT(same(stats_percentile(three, 3, 150), 3), "p150 of 3 samples: the largest; "
+		       "got %g", stats_percentile(three, 3, 150));
 	}
 	EXPECT(same(stats_median(sorted, 8), 0.875), "stats_median() of 8 samples: the mean of "
 	       "the 4th and 5th, 0.875; got %g", stats_median(sorted, 8));
@@ -185,9 +196,10 @@ static void test_batch_counts(void)
 	       "and the batch ran", l6_rows[2].name, b.user_exits);
 	l6_stop(&m);
 	start(row_named(HYPERCALL_ROW));
+	k = m.hc.ncalls;   /* the guest's first call, before the batches */
 	b = batch(50);
-	EXPECT(b.user_exits == 50 && m.hc.ncalls == 50, "%s: 50 hypercalls, each answered "
-	       "(got %lu exits, %u calls)", HYPERCALL_ROW, b.user_exits, m.hc.ncalls);
+	EXPECT(b.user_exits == 50 && m.hc.ncalls == k + 50, "%s: 50 hypercalls, each answered "
+	       "(got %lu exits, %u calls)", HYPERCALL_ROW, b.user_exits, m.hc.ncalls - k);
 	l6_stop(&m);
 }
 
@@ -212,19 +224,28 @@ static void test_batch_other_exit(void)
 	       m.sink.writes);
 	l6_stop(&m);
 
-	/* A row whose exits should never come back, and do: the counts are
-	 * not what its path says. */
+	/* Rows whose path is not what their guest does: the counts must
+	 * say so. */
 	{
-		static const struct l6_row lying = { "lying", "the checks' own: MMIO stores that "
-						     "claim KVM answers them", BENCH_MMIO, L6_NONE };
+		static const struct l6_row lying[] = {
+			{ "lying", "MMIO stores said to be answered in the kernel", BENCH_MMIO, L6_NONE },
+			{ "lying", "in-kernel exits said to come back", BENCH_IN_KERNEL, L6_USER },
+			{ "lying", "in-kernel exits said to be counted by an eventfd", BENCH_IN_KERNEL,
+			  L6_EVENTFD },
+			{ "lying", "plain MMIO stores said to go into a coalesced ring", BENCH_MMIO,
+			  L6_RING },
+		};
+		unsigned i;
 
-		start(&lying);
-		kit_clear_error();
-		ret = bench_batch(&m, 20, &b);
-		EXPECT(ret == -EPROTO && strstr(kit_last_error(), "20"), "a batch whose row says no "
-		       "exit comes back, and 20 did: -EPROTO, saying how many (got %d: %s)", ret,
-		       kit_last_error());
-		l6_stop(&m);
+		for (i = 0; i < sizeof(lying) / sizeof(lying[0]); i++) {
+			start(&lying[i]);
+			kit_clear_error();
+			ret = bench_batch(&m, 20, &b);
+			EXPECT(ret == -EPROTO && strstr(kit_last_error(), "20"), "a batch of 20 %s: "
+			       "-EPROTO, saying what came (got %d: %s)", lying[i].what, ret,
+			       kit_last_error());
+			l6_stop(&m);
+		}
 	}
 }
 
@@ -243,14 +264,26 @@ static void test_batch_watchdog(void)
 	EXPECT_EQ_INT("bench_batch() of a guest that never reaches its mark, with a 300 ms "
 		      "watchdog", ret, -ETIMEDOUT);
 	l6_stop(&m);
+
+	start(row_named(l6_rows[0].name));
+	inject_ioctl_error(KVM_RUN, EFAULT, 1);
+	kit_clear_error();
+	ret = bench_batch(&m, 10, &b);
+	inject_reset();
+	EXPECT(ret == -EFAULT && strstr(kit_last_error(), "KVM_RUN"), "bench_batch() when "
+	       "KVM_RUN fails with EFAULT: -EFAULT, naming it (got %d: %s)", ret, kit_last_error());
+	l6_stop(&m);
 }
 
 static void test_measure_exact(void)
 {
 	/* Four batches: the warm-up, which takes long, then 100, 300 and
-	 * 200 ns for 10 exits each. */
-	static const uint64_t clock[] = { 1000, 1001000, 2000000, 2000100, 3000000, 3000300,
-					  4000000, 4000200 };
+	 * 200 ns for 10 exits each, each across a second (a clock of an
+	 * uptime of days: tv_sec and tv_nsec both matter). */
+	static const uint64_t clock[] = { 86400000000000ULL, 86400001000000ULL,
+					  86400999999950ULL, 86401000000050ULL,
+					  86401999999850ULL, 86402000000150ULL,
+					  86402999999900ULL, 86403000000100ULL };
 	struct bench_result r;
 	unsigned reads;
 	int ret;
@@ -272,50 +305,61 @@ static void test_measure_exact(void)
 	       "20 ns an exit: count 3, min 10, median 20, max 30; got count %zu, min %g, "
 	       "median %g, max %g", r.ns.count, r.ns.min, r.ns.median, r.ns.max);
 	EXPECT(r.row == m.row && r.n == 10 && r.batches == 3 && r.user_exits == 30 &&
-	       r.ticks.count == 3, "the result: its row, n 10, 3 batches, 30 exits and 3 samples "
-	       "of the guest's ticks; got n %llu, %u batches, %lu exits, %zu samples",
-	       (unsigned long long)r.n, r.batches, r.user_exits, r.ticks.count);
+	       r.ticks.count == 3 && r.ticks.min > 0, "the result: its row, n 10, 3 batches, 30 "
+	       "exits and 3 samples of the guest's ticks, each more than 0; got n %llu, %u "
+	       "batches, %lu exits, %zu samples, the least %g", (unsigned long long)r.n,
+	       r.batches, r.user_exits, r.ticks.count, r.ticks.min);
+	ret = bench_measure(&m, 5, 1, &r);
+	EXPECT(ret == 0 && r.ns.count == 1 && r.batches == 1, "bench_measure() of one batch "
+	       "(got %d, %zu samples)", ret, r.ns.count);
 	EXPECT_EQ_INT("bench_measure() of 0 exits", bench_measure(&m, 0, 3, &r), -EINVAL);
 	EXPECT_EQ_INT("bench_measure() of 0 batches", bench_measure(&m, 10, 0, &r), -EINVAL);
+	ret = bench_measure(&m, 1, BENCH_MAX_BATCHES, &r);
+	EXPECT(ret == 0 && r.ns.count == BENCH_MAX_BATCHES, "bench_measure() of "
+	       "BENCH_MAX_BATCHES (%u) batches of one exit (got %d, %zu samples)",
+	       BENCH_MAX_BATCHES, ret, r.ns.count);
+	EXPECT_EQ_INT("bench_measure() of BENCH_MAX_BATCHES + 1 batches",
+		      bench_measure(&m, 10, BENCH_MAX_BATCHES + 1, &r), -EINVAL);
 	l6_stop(&m);
 }
 
 static void test_measure_clock(void)
 {
-	static const uint64_t clock[] = { 0, 500, 1000, 1700 };
+	/* 500 ns that cross 2^32 ns (4.29 s): nanoseconds need 64 bits. */
+	static const uint64_t clock[] = { 4294967000ULL, 4294967500ULL };
 	struct bench_batch b;
 
 	start(row_named(l6_rows[0].name));
-	inject_clock(clock, 4);
+	inject_clock(clock, 2);
 	b = batch(7);
 	EXPECT(inject_clock_reads() == 2 && b.ns == 500, "one batch reads the clock twice, "
 	       "before the first KVM_RUN and after the mark: %u readings, out->ns %llu (the "
-	       "clock said 0, then 500)", inject_clock_reads(), (unsigned long long)b.ns);
+	       "clock said 4.294967000 s, then 4.294967500 s: 500 ns)", inject_clock_reads(),
+	       (unsigned long long)b.ns);
 	inject_clock(NULL, 0);
 	l6_stop(&m);
 }
 
 /* ---- sections 6 and 7: pinning, and the fast paths ---------------------- */
 
-static void test_pin(void)
+/* Onto CPU `from` first, then free again: bench_pin() must find itself
+ * there, whichever CPU that is. */
+static void pin_from(int from)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	cpu_set_t set;
 	int cpu;
 
-	/* Onto the last CPU first, then free again: bench_pin() finds itself
-	 * there, and not on CPU 0 by luck. */
 	CPU_ZERO(&set);
-	CPU_SET((int)(ncpu > 1 ? ncpu - 1 : 0), &set);
+	CPU_SET(from, &set);
 	ASSERT(sched_setaffinity(0, sizeof(set), &set) == 0, "sched_setaffinity failed");
 	CPU_ZERO(&set);
 	for (cpu = 0; cpu < ncpu && cpu < CPU_SETSIZE; cpu++)
 		CPU_SET(cpu, &set);
 	ASSERT(sched_setaffinity(0, sizeof(set), &set) == 0, "sched_setaffinity failed");
 	cpu = bench_pin();
-
-	ASSERT(cpu >= 0, "bench_pin(): %d: %s", cpu, kit_first_todo() ? kit_first_todo() :
-	       kit_last_error());
+	ASSERT(cpu >= 0, "bench_pin() on CPU %d: %d: %s", from, cpu,
+	       kit_first_todo() ? kit_first_todo() : kit_last_error());
 	CPU_ZERO(&set);
 	ASSERT(sched_getaffinity(0, sizeof(set), &set) == 0, "sched_getaffinity failed");
 	EXPECT(CPU_COUNT(&set) == 1 && CPU_ISSET(cpu, &set), "after bench_pin() = %d this "
@@ -324,6 +368,16 @@ static void test_pin(void)
 	       CPU_ISSET(cpu, &set) ? "among them" : "not among them");
 	EXPECT(sched_getcpu() == cpu, "and it runs there now (sched_getcpu() = %d)",
 	       sched_getcpu());
+}
+
+static void test_pin(void)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* CPU 0 and the last: neither may pass by luck. */
+	pin_from(0);
+	if (ncpu > 1)
+		pin_from((int)ncpu - 1);
 }
 
 static unsigned open_fds(void)
@@ -341,7 +395,9 @@ static unsigned open_fds(void)
 
 static void test_fast_eventfd(void)
 {
-	const struct kvm_ioeventfd *io;
+	static const uint8_t zeros[sizeof(((struct kvm_ioeventfd *)0)->pad)];
+	struct kvm_ioeventfd got, *io = &got;
+	struct rlimit lim, tight;
 	struct bench_batch b;
 	unsigned i, fds;
 	int ret;
@@ -353,35 +409,32 @@ static void test_fast_eventfd(void)
 			continue;
 		inject_reset();
 		start(row);
-		io = (const struct kvm_ioeventfd *)inject_last_ioctl_arg(KVM_IOEVENTFD);
 		ASSERT(inject_ioctl_calls(KVM_IOEVENTFD) == 1, "%s: one KVM_IOEVENTFD", row->name);
 		b = batch(100);
 		EXPECT(b.eventfd_count == 100 && b.user_exits == 0, "%s: 100 writes, counted by the "
 		       "eventfd with no exit; got %llu counted, %lu exits", row->name,
 		       (unsigned long long)b.eventfd_count, b.user_exits);
-		(void)io;
 		l6_stop(&m);
 	}
 	/* The flags, the value, and a failure that leaves no eventfd open. */
 	start(row_named(l6_rows[0].name));
+	memset(&got, 0, sizeof(got));
 	ret = bench_ioeventfd(&m.vm, L6_EVENTFD_MATCH_GPA, 4, false, true, 0x1234);
-	io = (const struct kvm_ioeventfd *)inject_last_ioctl_arg(KVM_IOEVENTFD);
-	EXPECT(ret >= 0 && io && io->addr == L6_EVENTFD_MATCH_GPA && io->len == 4 &&
-	       io->fd == ret && io->flags == KVM_IOEVENTFD_FLAG_DATAMATCH &&
-	       io->datamatch == 0x1234, "bench_ioeventfd(datamatch 0x1234) at 0x%llx: "
-	       "KVM_IOEVENTFD with addr, len 4, the eventfd, flags DATAMATCH only, datamatch "
-	       "0x1234 (got %d: addr 0x%llx, len %u, fd %d, flags 0x%x, datamatch 0x%llx)",
-	       (unsigned long long)L6_EVENTFD_MATCH_GPA, ret, io ? (unsigned long long)io->addr : 0,
-	       io ? io->len : 0, io ? io->fd : -1, io ? io->flags : 0,
-	       io ? (unsigned long long)io->datamatch : 0);
+	EXPECT(inject_last_ioeventfd(&got) && ret >= 0 && io->addr == L6_EVENTFD_MATCH_GPA &&
+	       io->len == 4 && io->fd == ret && io->flags == KVM_IOEVENTFD_FLAG_DATAMATCH &&
+	       io->datamatch == 0x1234 && memcmp(io->pad, zeros, sizeof(zeros)) == 0,
+	       "bench_ioeventfd(datamatch 0x1234) at 0x%llx: KVM_IOEVENTFD with addr, len 4, the "
+	       "eventfd, flags DATAMATCH only, datamatch 0x1234, the padding zero (got %d: addr "
+	       "0x%llx, len %u, fd %d, flags 0x%x, datamatch 0x%llx)",
+	       (unsigned long long)L6_EVENTFD_MATCH_GPA, ret, (unsigned long long)io->addr,
+	       io->len, io->fd, io->flags, (unsigned long long)io->datamatch);
 	if (ret >= 0)
 		close(ret);
 #ifdef L6_EVENTFD_PORT
 	ret = bench_ioeventfd(&m.vm, 0x703, 1, true, false, 0);
-	io = (const struct kvm_ioeventfd *)inject_last_ioctl_arg(KVM_IOEVENTFD);
-	EXPECT(ret >= 0 && io && io->flags == KVM_IOEVENTFD_FLAG_PIO && io->datamatch == 0,
-	       "bench_ioeventfd() on a port: flags PIO only (got %d, flags 0x%x)", ret,
-	       io ? io->flags : 0);
+	EXPECT(inject_last_ioeventfd(&got) && ret >= 0 && io->flags == KVM_IOEVENTFD_FLAG_PIO &&
+	       io->datamatch == 0 && io->addr == 0x703 && io->len == 1, "bench_ioeventfd() on "
+	       "port 0x703: flags PIO only (got %d, flags 0x%x)", ret, io->flags);
 	if (ret >= 0)
 		close(ret);
 #endif
@@ -394,13 +447,34 @@ static void test_fast_eventfd(void)
 	       "fails: -EEXIST, naming it (got %d: %s)", ret, kit_last_error());
 	EXPECT(open_fds() == fds, "and the eventfd is closed again (%u fds open before, %u after)",
 	       fds, open_fds());
+	/* No descriptor left for the eventfd itself. */
+	ASSERT(getrlimit(RLIMIT_NOFILE, &lim) == 0, "getrlimit failed");
+	tight = lim;
+	tight.rlim_cur = 0;
+	ASSERT(setrlimit(RLIMIT_NOFILE, &tight) == 0, "setrlimit failed");
+	kit_clear_error();
+	ret = bench_ioeventfd(&m.vm, L6_EVENTFD_GPA + 0x200, 4, false, false, 0);
+	setrlimit(RLIMIT_NOFILE, &lim);
+	EXPECT(ret == -EMFILE && strstr(kit_last_error(), "eventfd"), "when eventfd() fails "
+	       "(no descriptor left): -EMFILE, naming it (got %d: %s)", ret, kit_last_error());
 	l6_stop(&m);
+}
+
+static int failing_write(struct mmio_device *dev, uint64_t offset, const uint8_t *data,
+			 uint32_t len)
+{
+	(void)dev;
+	(void)offset;
+	(void)data;
+	(void)len;
+	return kit_error(-EIO, "the checks' device fails this write");
 }
 
 static void test_fast_coalesced(void)
 {
 	struct bench_batch b;
 	unsigned k;
+	int ret;
 
 	start(row_named("coalesced"));
 	b = batch(1000);
@@ -412,6 +486,15 @@ static void test_fast_coalesced(void)
 	EXPECT(b.ring_entries + b.user_exits == 1000 && b.user_exits <= 1000 / (m.ring.max - 1) + 1,
 	       "%lu ring entries and %lu exits: they add up to 1000, and a full ring (%u entries) "
 	       "is what makes an exit", b.ring_entries, b.user_exits, m.ring.max);
+	l6_stop(&m);
+
+	/* A device that fails while the ring is drained stops the batch. */
+	start(row_named("coalesced"));
+	m.sink.dev.write = failing_write;
+	kit_clear_error();
+	ret = bench_batch(&m, 50, &b);
+	EXPECT(ret == -EIO, "bench_batch() when the device fails a write from the ring: its "
+	       "-EIO (got %d: %s)", ret, kit_last_error());
 	l6_stop(&m);
 }
 
@@ -490,7 +573,7 @@ static const struct grade_test tests[] = {
 	{ "batch_other_exit", "an exit of another kind in a batch fails it, named",
 	  2, GRADE_NEEDS_KVM, test_batch_other_exit,
 	  "Section 4: anything but the intended exit and the mark: -EPROTO, l6_describe()." },
-	{ "batch_watchdog", "a batch that never ends is stopped by the watchdog",
+	{ "batch_watchdog", "a batch that never ends is stopped by the watchdog; KVM_RUN fails",
 	  1, GRADE_NEEDS_KVM, test_batch_watchdog,
 	  "Section 4: EINTR with watchdog_fired(): -ETIMEDOUT; any other signal: again." },
 	{ "measure_clock", "a batch reads the clock twice: before KVM_RUN, after the mark",

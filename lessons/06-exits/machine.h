@@ -101,6 +101,9 @@ enum l6_exit l6_classify(const struct l6_machine *m, enum bench_kind kind);
  * undecoded store. 0, or a negative errno. */
 int l6_serve(struct l6_machine *m);
 
+/* Given: is `run` a 4-byte MMIO write (or read) in [base, base + len)? */
+bool l6_mmio_at(const struct kvm_run *run, uint64_t base, uint64_t len, bool write);
+
 /* Given: the exit in m->cpu.run in words ("KVM_EXIT_IO out of 1 byte at
  * port 0x701", ...), for messages. */
 const char *l6_describe(const struct l6_machine *m, char *buf, size_t len);

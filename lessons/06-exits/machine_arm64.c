@@ -51,13 +51,6 @@ int l6_start_arch(struct l6_machine *m)
 	return wb_enable(&m->vm, &m->wb);
 }
 
-static bool mmio_at(const struct kvm_run *run, uint64_t base, uint64_t len, bool write)
-{
-	return run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write == write &&
-	       run->mmio.len == 4 && run->mmio.phys_addr >= base &&
-	       run->mmio.phys_addr - base < len;
-}
-
 static bool nisv_at(const struct kvm_run *run, uint64_t base, uint64_t len)
 {
 	return run->exit_reason == KVM_EXIT_ARM_NISV && run->arm_nisv.fault_ipa >= base &&
@@ -75,18 +68,18 @@ enum l6_exit l6_classify(const struct l6_machine *m, enum bench_kind kind)
 	switch (kind) {
 	case BENCH_MMIO:
 	case BENCH_STRAY:
-		return mmio_at(run, L6_MMIO_GPA, 4, true) ? L6_INTENDED : L6_OTHER;
+		return l6_mmio_at(run, L6_MMIO_GPA, 4, true) ? L6_INTENDED : L6_OTHER;
 	case BENCH_NISV:
 		return nisv_at(run, L6_MMIO_GPA, 4) ? L6_INTENDED : L6_OTHER;
 	case BENCH_COALESCED:
-		return mmio_at(run, L6_COALESCED_GPA, 4, true) ? L6_INTENDED : L6_OTHER;
+		return l6_mmio_at(run, L6_COALESCED_GPA, 4, true) ? L6_INTENDED : L6_OTHER;
 	case BENCH_HYPERCALL5:
 		return hc_is_hypercall_exit(&m->cpu) ? L6_INTENDED : L6_OTHER;
 	case BENCH_SUM_MMIO:
-		return mmio_at(run, L6_DATA_GPA, data, false) || nisv_at(run, L6_DATA_GPA, data) ?
+		return l6_mmio_at(run, L6_DATA_GPA, data, false) || nisv_at(run, L6_DATA_GPA, data) ?
 			       L6_INTENDED : L6_OTHER;
 	case BENCH_STORE_MMIO:
-		return mmio_at(run, L6_DATA_GPA, data, true) || nisv_at(run, L6_DATA_GPA, data) ?
+		return l6_mmio_at(run, L6_DATA_GPA, data, true) || nisv_at(run, L6_DATA_GPA, data) ?
 			       L6_INTENDED : L6_OTHER;
 	default:
 		return L6_OTHER;

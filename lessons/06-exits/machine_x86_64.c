@@ -43,13 +43,6 @@ int l6_start_arch(struct l6_machine *m)
 	return 0;
 }
 
-static bool mmio_at(const struct kvm_run *run, uint64_t base, uint64_t len, bool write)
-{
-	return run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write == write &&
-	       run->mmio.len == 4 && run->mmio.phys_addr >= base &&
-	       run->mmio.phys_addr - base < len;
-}
-
 enum l6_exit l6_classify(const struct l6_machine *m, enum bench_kind kind)
 {
 	const struct kvm_run *run = m->cpu.run;
@@ -63,16 +56,16 @@ enum l6_exit l6_classify(const struct l6_machine *m, enum bench_kind kind)
 		return out1 && run->io.port == L6_PIO_PORT ? L6_INTENDED : L6_OTHER;
 	case BENCH_MMIO:
 	case BENCH_STRAY:
-		return mmio_at(run, L6_MMIO_GPA, 4, true) ? L6_INTENDED : L6_OTHER;
+		return l6_mmio_at(run, L6_MMIO_GPA, 4, true) ? L6_INTENDED : L6_OTHER;
 	case BENCH_COALESCED:   /* the ring was full */
-		return mmio_at(run, L6_COALESCED_GPA, 4, true) ? L6_INTENDED : L6_OTHER;
+		return l6_mmio_at(run, L6_COALESCED_GPA, 4, true) ? L6_INTENDED : L6_OTHER;
 	case BENCH_HYPERCALL5:
 		return hc_is_hypercall_exit(&m->cpu) ? L6_INTENDED : L6_OTHER;
 	case BENCH_SUM_MMIO:
-		return mmio_at(run, L6_DATA_GPA, BENCH_MAX_WORDS * 4, false) ? L6_INTENDED :
+		return l6_mmio_at(run, L6_DATA_GPA, BENCH_MAX_WORDS * 4, false) ? L6_INTENDED :
 									      L6_OTHER;
 	case BENCH_STORE_MMIO:
-		return mmio_at(run, L6_DATA_GPA, BENCH_MAX_WORDS * 4, true) ? L6_INTENDED :
+		return l6_mmio_at(run, L6_DATA_GPA, BENCH_MAX_WORDS * 4, true) ? L6_INTENDED :
 									     L6_OTHER;
 	default:
 		return L6_OTHER;

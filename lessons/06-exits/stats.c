@@ -24,8 +24,8 @@ void stats_sort(double *samples, size_t n)
 double stats_percentile(const double *sorted, size_t n, unsigned p)
 {
 	/*
-	 * TODO: the nearest rank: rank = ceil(p * n / 100), at least 1;
-	 * the sample at that rank, counted from 1 (sorted[rank - 1]).
+	 * TODO: the nearest rank: rank = ceil(p * n / 100), at least 1 and
+	 * at most n; the sample at that rank, counted from 1 (sorted[rank - 1]).
 	 */
 	(void)sorted;
 	(void)n;

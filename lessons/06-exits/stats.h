@@ -23,7 +23,8 @@ void stats_sort(double *samples, size_t n);
 
 /* Section 3 (stats.c): the nearest-rank percentile `p` (0 to 100) of n
  * sorted samples: the smallest sample that at least p% of the samples
- * are no greater than (p = 0: the smallest). n must be at least 1. */
+ * are no greater than (p = 0: the smallest; above 100: the largest). n
+ * must be at least 1. */
 double stats_percentile(const double *sorted, size_t n, unsigned p);
 
 /* Section 3 (stats.c): the median of n sorted samples: the middle one,
