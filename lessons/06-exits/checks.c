@@ -228,12 +228,14 @@ static void test_batch_other_exit(void)
 	 * say so. */
 	{
 		static const struct l6_row lying[] = {
-			{ "lying", "MMIO stores said to be answered in the kernel", BENCH_MMIO, L6_NONE },
-			{ "lying", "in-kernel exits said to come back", BENCH_IN_KERNEL, L6_USER },
-			{ "lying", "in-kernel exits said to be counted by an eventfd", BENCH_IN_KERNEL,
-			  L6_EVENTFD },
-			{ "lying", "plain MMIO stores said to go into a coalesced ring", BENCH_MMIO,
-			  L6_RING },
+			{ .name = "lying", .what = "MMIO stores said to be answered in the kernel",
+			  .kind = BENCH_MMIO, .path = L6_NONE },
+			{ .name = "lying", .what = "in-kernel exits said to come back",
+			  .kind = BENCH_IN_KERNEL, .path = L6_USER },
+			{ .name = "lying", .what = "in-kernel exits said to be counted by an eventfd",
+			  .kind = BENCH_IN_KERNEL, .path = L6_EVENTFD },
+			{ .name = "lying", .what = "plain MMIO stores said to go into a coalesced ring",
+			  .kind = BENCH_MMIO, .path = L6_RING },
 		};
 		unsigned i;
 
