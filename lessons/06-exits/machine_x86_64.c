@@ -15,6 +15,8 @@ const struct l6_row l6_rows[] = {
 	{ "cpuid", "cpuid: KVM answers it in the kernel", BENCH_IN_KERNEL, L6_NONE },
 	{ "pio_eventfd", "out to a port with an ioeventfd: no exit to userspace",
 	  BENCH_PIO_EVENTFD, L6_EVENTFD },
+	{ "pio_eventfd_match", "the same, the ioeventfd matching the value (datamatch)",
+	  BENCH_PIO_EVENTFD, L6_EVENTFD, .datamatch = true },
 	{ "mmio_eventfd", "a store to an address with an ioeventfd", BENCH_MMIO_EVENTFD,
 	  L6_EVENTFD },
 	{ "mmio_eventfd_match", "the same, the ioeventfd matching the value (datamatch)",
