@@ -320,39 +320,40 @@ static void test_emulate_edges(void)
 	for (i = 0; i < WB_MEM_SIZE; i++)
 		w.mem.bytes[i] = (uint8_t)(0x80 + i);
 
-	/* ldr x8, [x9, w10, uxtw #3] with X10's top half set: W10 is
-	 * 0xfffffffe, zero-extended (SXTW would make it -2). */
-	set(&w.m.cpu, ARM64_REG_X(9), L5_MEM_GPA + 0x40 - (0xfffffffeULL << 3));
-	set(&w.m.cpu, ARM64_REG_X(10), 0xfffffffffffffffeULL);
-	fake(&w, 0xf86a5928, L5_MEM_GPA + 0x40, 0);
-	ret = wb_emulate(&w.m.cpu, &w.host);
-	EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 0 &&
-	       reg(&w.m.cpu, ARM64_REG_X(8)) == 0xc7c6c5c4c3c2c1c0ULL,
-	       "ldr x8, [x9, w10, uxtw #3] with W10 = 0xfffffffe: the index is 0xfffffffe << 3, "
-	       "the 8 bytes at 0x40 (got %d, %lu refused, X8 0x%llx)", ret, w.host.refused,
-	       (unsigned long long)reg(&w.m.cpu, ARM64_REG_X(8)));
+	/* Register offsets: UXTW of a register whose top half is set, XZR as
+	 * the index (0, not SP), and LSL over all 64 bits of Rm. */
+	{
+		static const struct {
+			uint32_t word;
+			unsigned rn, rm, rt, at;
+			uint64_t base, index, want;
+			const char *what;
+		} offsets[] = {
+			{ 0xf86a5928, 9, 10, 8, 0x40, L5_MEM_GPA + 0x40 - (0xfffffffeULL << 3),
+			  0xfffffffffffffffeULL, 0xc7c6c5c4c3c2c1c0ULL, "ldr x8, [x9, w10, uxtw #3] "
+			  "with W10 = 0xfffffffe: the index is 0xfffffffe << 3, not -2 << 3" },
+			{ 0xf87f698b, 12, 31, 11, 0x48, L5_MEM_GPA + 0x48, 0, 0xcfcecdcccbcac9c8ULL,
+			  "ldr x11, [x12, xzr]: XZR as the index adds 0" },
+			{ 0xf86d798b, 12, 13, 11, 0x58, L5_MEM_GPA + 0x58 - (0x100000008ULL << 3),
+			  0x100000008ULL, 0xdfdedddcdbdad9d8ULL, "ldr x11, [x12, x13, lsl #3] with "
+			  "X13 = 0x100000008: the whole register, shifted" },
+		};
 
-	/* ldr x11, [x12, xzr]: register 31 as the index is zero, not SP. */
-	set(&w.m.cpu, ARM64_REG_X(12), L5_MEM_GPA + 0x48);
-	set(&w.m.cpu, ARM64_REG_SP_EL0, 0x100);
-	set(&w.m.cpu, ARM64_REG_SP_EL1, 0x200);
-	fake(&w, 0xf87f698b, L5_MEM_GPA + 0x48, 0);
-	ret = wb_emulate(&w.m.cpu, &w.host);
-	EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 0 &&
-	       reg(&w.m.cpu, ARM64_REG_X(11)) == 0xcfcecdcccbcac9c8ULL,
-	       "ldr x11, [x12, xzr]: XZR as the index adds 0 (got %d, %lu refused, X11 0x%llx)",
-	       ret, w.host.refused, (unsigned long long)reg(&w.m.cpu, ARM64_REG_X(11)));
-
-	/* ldr x11, [x12, x13, lsl #3]: LSL takes all 64 bits of X13. */
-	set(&w.m.cpu, ARM64_REG_X(12), L5_MEM_GPA + 0x58 - (0x100000008ULL << 3));
-	set(&w.m.cpu, ARM64_REG_X(13), 0x100000008ULL);
-	fake(&w, 0xf86d798b, L5_MEM_GPA + 0x58, 0);
-	ret = wb_emulate(&w.m.cpu, &w.host);
-	EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 0 &&
-	       reg(&w.m.cpu, ARM64_REG_X(11)) == 0xdfdedddcdbdad9d8ULL,
-	       "ldr x11, [x12, x13, lsl #3] with X13 = 0x100000008: the whole register, shifted "
-	       "(got %d, %lu refused, X11 0x%llx)", ret, w.host.refused,
-	       (unsigned long long)reg(&w.m.cpu, ARM64_REG_X(11)));
+		set(&w.m.cpu, ARM64_REG_SP_EL0, 0x100);
+		set(&w.m.cpu, ARM64_REG_SP_EL1, 0x200);
+		for (i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+			set(&w.m.cpu, ARM64_REG_X(offsets[i].rn), offsets[i].base);
+			if (offsets[i].rm != 31)
+				set(&w.m.cpu, ARM64_REG_X(offsets[i].rm), offsets[i].index);
+			fake(&w, offsets[i].word, L5_MEM_GPA + offsets[i].at, 0);
+			ret = wb_emulate(&w.m.cpu, &w.host);
+			EXPECT(ret == RUN_EXIT_HANDLED && w.host.refused == 0 &&
+			       reg(&w.m.cpu, ARM64_REG_X(offsets[i].rt)) == offsets[i].want,
+			       "%s: the 8 bytes at 0x%x (got %d, %lu refused, X%u 0x%llx)",
+			       offsets[i].what, offsets[i].at, ret, w.host.refused, offsets[i].rt,
+			       (unsigned long long)reg(&w.m.cpu, ARM64_REG_X(offsets[i].rt)));
+		}
+	}
 
 	/* A pair faulting on its first element. */
 	set(&w.m.cpu, ARM64_REG_X(1), L5_MEM_GPA + 0x50);
