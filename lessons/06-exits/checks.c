@@ -432,6 +432,13 @@ static void test_fast_eventfd(void)
 	       io->len, io->fd, io->flags, (unsigned long long)io->datamatch);
 	if (ret >= 0)
 		close(ret);
+	/* Without datamatch, the value is not KVM's business: all zero. */
+	ret = bench_ioeventfd(&m.vm, L6_EVENTFD_GPA + 0x300, 4, false, false, 0x77);
+	EXPECT(inject_last_ioeventfd(&got) && ret >= 0 && io->flags == 0 && io->datamatch == 0,
+	       "bench_ioeventfd() at an address without datamatch: flags 0, datamatch 0 (got %d, "
+	       "flags 0x%x, datamatch 0x%llx)", ret, io->flags, (unsigned long long)io->datamatch);
+	if (ret >= 0)
+		close(ret);
 #ifdef L6_EVENTFD_PORT
 	ret = bench_ioeventfd(&m.vm, 0x703, 1, true, false, 0);
 	EXPECT(inject_last_ioeventfd(&got) && ret >= 0 && io->flags == KVM_IOEVENTFD_FLAG_PIO &&
