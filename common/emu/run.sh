@@ -191,7 +191,7 @@ trap 'error "interrupted"; exit 130' INT TERM
 [ -t 1 ] || [ -n "${NO_COLOR+set}" ] || envs+=("NO_COLOR=1")
 # And they know they run in an emulated machine, which one: a benchmark
 # marks its figures as not comparable with hardware (lesson 06).
-envs+=("KIT_EMULATED_MACHINE=$QEMU, Linux $kernel_name")
+envs+=("KIT_EMULATED_MACHINE=$QEMU, Linux $kernel")
 for name in $PASS_ENV; do
 	[ -n "${!name+set}" ] && envs=("$name=${!name}" "${envs[@]}")
 done

@@ -62,14 +62,13 @@ void l6_env_read(struct l6_env *env)
 	if (machine && machine[0]) {
 		env->emulated = true;
 		snprintf(env->backend, sizeof(env->backend), "KVM inside an emulated machine "
-			 "(%s): not comparable with hardware", machine);
+			 "(%s)", machine);
 	} else if (access("/sys/module/kvm_intel", F_OK) == 0) {
 		snprintf(env->backend, sizeof(env->backend), "hardware: Intel VT-x (kvm_intel)");
 	} else if (access("/sys/module/kvm_amd", F_OK) == 0) {
 		snprintf(env->backend, sizeof(env->backend), "hardware: AMD-V (kvm_amd)");
 	} else if (access("/sys/module/kvm_pvm", F_OK) == 0) {
-		snprintf(env->backend, sizeof(env->backend), "a software back end (kvm_pvm): "
-			 "not comparable with hardware");
+		snprintf(env->backend, sizeof(env->backend), "a software back end (kvm_pvm)");
 		env->emulated = true;
 	} else {
 		snprintf(env->backend, sizeof(env->backend), "%s",
@@ -92,8 +91,8 @@ void l6_print_table(FILE *out, const struct l6_env *env, const struct l6_outcome
 {
 	unsigned i;
 
-	fprintf(out, "%s, %s\nCPU: %s\nKVM: %s\n", env->arch, env->kernel, env->cpu,
-		env->backend);
+	fprintf(out, "%s, %s\nCPU: %s\nKVM: %s%s\n", env->arch, env->kernel, env->cpu,
+		env->backend, env->emulated ? "\nemulated: not comparable with hardware" : "");
 	if (env->pinned_cpu >= 0)
 		fprintf(out, "the vCPU thread pinned to CPU %d\n", env->pinned_cpu);
 	else
@@ -199,7 +198,7 @@ static const char *si_ns(double ns, char *buf, size_t len)
 int l6_write_svg(const char *path, const struct l6_env *env, const struct l6_outcome *o,
 		 unsigned n)
 {
-	enum { W = 960, LEFT = 300, RIGHT = 40, TOP = 96, BAR = 26, GAP = 10 };
+	enum { W = 960, LEFT = 300, RIGHT = 40, TOP = 114, BAR = 26, GAP = 10 };
 	double lo = INFINITY, hi = 0, x0, span;
 	unsigned i, rows = 0;
 	char label[64];
@@ -242,10 +241,12 @@ int l6_write_svg(const char *path, const struct l6_env *env, const struct l6_out
 	xml_text(f, env->kernel);
 	fputs("; CPU: ", f);
 	xml_text(f, env->cpu);
-	fprintf(f, "</text>\n<text x=\"12\" y=\"66\"%s>KVM: ", env->emulated ?
-		" fill=\"#b00000\"" : "");
+	fprintf(f, "</text>\n<text x=\"12\" y=\"66\">KVM: ");
 	xml_text(f, env->backend);
 	fputs("</text>\n", f);
+	if (env->emulated)
+		fprintf(f, "<text x=\"12\" y=\"86\" fill=\"#b00000\" font-weight=\"bold\">"
+			"emulated: not comparable with hardware</text>\n");
 
 	/* The decades, as grid lines. */
 	for (e = e_lo; e <= e_hi; e++) {
