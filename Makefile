@@ -203,7 +203,7 @@ $(foreach l,$(LESSONS),$(eval $(call lesson_rules,$(l))))
 # long mode), 03 (hypercalls), 04 (the MMIO bus and its devices) and, on
 # arm64, 05 (the loads and stores KVM cannot decode), and the given code
 # around them; so it lives with them, in solutions/kvmrun/.
-KVMRUN_OBJS := $(OUT)/solution/kvmrun/kvmrun.o \
+KVMRUN_OBJS := $(OUT)/solution/kvmrun/kvmrun.o $(OUT)/solution/kvmrun/options.o \
 	$(addprefix $(OUT)/solution/01-first-run/,first_run.o arch_$(ARCH).o) \
 	$(addprefix $(OUT)/solution/02-c-guests/,load.o $(filter longmode_$(ARCH).o entry_$(ARCH).o,\
 		$(02-c-guests_STUDENT_FILES:.c=.o))) $(OUT)/given/02-c-guests/boot_$(ARCH).o \
@@ -216,6 +216,10 @@ KVMRUN_OBJS := $(OUT)/solution/kvmrun/kvmrun.o \
 
 KVMRUN_CFLAGS := -Ilessons -Icommon/abi -I$(GUEST_DIR)/lib
 $(OUT)/solution/kvmrun/kvmrun.o: solutions/kvmrun/kvmrun.c $(HEADERS) $(wildcard lessons/*/*.h) \
+		| $(CROSS_DEPS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS) -c -o $@ $<
+$(OUT)/solution/kvmrun/options.o: solutions/kvmrun/options.c solutions/kvmrun/options.h $(HEADERS) \
 		| $(CROSS_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS) -c -o $@ $<
@@ -239,46 +243,68 @@ $(OUT)/decoder_diff: solutions/a64dec/decoder_diff.c $(A64DEC_SRCS) lessons/05-w
 # (decoder_diff is a tool of this host: the decoder is the same code on any.)
 A64DEC := $(OUT)/a64dec $(if $(EMULATED),,$(OUT)/decoder_diff)
 
-# The decoder's fuzz target: libFuzzer, ASan and UBSan (clang-14). make
-# fuzz-decoder FUZZ_SECONDS=N fuzzes for N seconds (default 60), from the
-# committed corpus; make check replays the corpus.
+# ---- fuzz targets (fuzz/): libFuzzer, ASan and UBSan (clang-14) --------
+# One target per place where a guest or a file talks to the host; each
+# checks what it fuzzes against a model of its own and stops at the first
+# difference. make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="elf bus"] fuzzes
+# each for N seconds (default 60) from its committed corpus
+# (fuzz/corpus/NAME; what it finds new goes to build/fuzz/NAME-corpus),
+# with its dictionary (fuzz/NAME.dict) if it has one; make check replays
+# every corpus. fuzz/README.md says what each target checks.
 FUZZ_CC := clang-14
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-$(BUILD)/fuzz/decoder: solutions/a64dec/fuzz_decoder.c $(A64DEC_SRCS) lessons/05-writeback/a64.h
-	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Icommon $(A64DEC_CFLAGS) -o $@ \
-		$(filter %.c,$^)
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_ALL := decoder emulator
+# Per target: its sources, include flags and longest input.
+FUZZ_SRCS_decoder := fuzz/decoder.c $(A64DEC_SRCS)
+FUZZ_CFLAGS_decoder := $(A64DEC_CFLAGS)
+FUZZ_LEN_decoder := 64
 # The emulator's target runs the reference wb_emulate() on a model vCPU.
 # It needs arm64's KVM structures; on another host, those four of
 # arm64's <asm/...> headers (from the arm64 cross headers) come first.
 FUZZ_ARM64_ASM := kvm.h ptrace.h sve_context.h hwcap.h
 FUZZ_UAPI := $(if $(filter arm64,$(HOST_ARCH)),,$(BUILD)/fuzz/arm64-uapi)
-FUZZ_EMULATOR_SRCS := solutions/a64dec/fuzz_emulator.c solutions/05-writeback/emulate_arm64.c \
+FUZZ_SRCS_emulator := fuzz/emulator.c solutions/05-writeback/emulate_arm64.c \
 	$(A64DEC_SRCS) solutions/04-mmio/bus.c common/error.c
+FUZZ_CFLAGS_emulator := $(if $(FUZZ_UAPI),-I$(FUZZ_UAPI)) -Icommon/abi -Ilessons/04-mmio \
+	$(A64DEC_CFLAGS) -Wl,--wrap=ioctl
+FUZZ_DEPS_emulator := $(if $(FUZZ_UAPI),$(FUZZ_UAPI)/asm/kvm.h)
+FUZZ_LEN_emulator := 160
 $(BUILD)/fuzz/arm64-uapi/asm/kvm.h:
 	@mkdir -p $(@D)
 	$(Q)for h in $(FUZZ_ARM64_ASM); do ln -sf /usr/aarch64-linux-gnu/include/asm/$$h $(@D)/$$h; done
-fuzz_emulator_cc = $(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE $(if $(FUZZ_UAPI),-I$(FUZZ_UAPI)) \
-	-Icommon -Icommon/abi -Ilessons -Ilessons/04-mmio $(A64DEC_CFLAGS) -Wl,--wrap=ioctl -o $(1) $(2)
-$(BUILD)/fuzz/emulator: $(FUZZ_EMULATOR_SRCS) $(HEADERS) $(if $(FUZZ_UAPI),$(FUZZ_UAPI)/asm/kvm.h)
-	@mkdir -p $(@D)
-	$(Q)$(call fuzz_emulator_cc,$@,$(filter %.c,$^))
-# The same target around another emulate_arm64.c (make check builds it
-# around mistaken ones, to show the target catches them):
+
+fuzz_cc = $(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Icommon -Ilessons $(FUZZ_CFLAGS_$(1)) \
+	-o $(2) $(3)
+define fuzz_rule
+$(BUILD)/fuzz/$(1): $$(FUZZ_SRCS_$(1)) $$(FUZZ_DEPS_$(1)) $(HEADERS) $(wildcard lessons/*/*.h common/abi/*.h)
+	@mkdir -p $$(@D)
+	$$(Q)$$(call fuzz_cc,$(1),$$@,$$(filter %.c,$$(FUZZ_SRCS_$(1))))
+endef
+$(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_rule,$(t))))
+FUZZ_PROGRAMS := $(addprefix $(BUILD)/fuzz/,$(FUZZ_ALL))
+
+# A target built around another version of one of its sources (make
+# check builds them around mistaken ones, to show that each corpus
+# catches them): make fuzz-with FUZZ_TARGET=NAME SRC=FILE WITH=FILE
+# FUZZ_OUT=PROGRAM. A student can run their own lesson 05 emulator
+# through its target (lesson 05, section 6):
 # make fuzz-emulator-with EMULATE_C=FILE FUZZ_OUT=PROGRAM
-fuzz-emulator-with: $(if $(FUZZ_UAPI),$(FUZZ_UAPI)/asm/kvm.h)
-	$(Q)$(call fuzz_emulator_cc,$(FUZZ_OUT),$(EMULATE_C) \
-		$(filter-out solutions/05-writeback/emulate_arm64.c,$(FUZZ_EMULATOR_SRCS)))
-# Each target for FUZZ_SECONDS (default 60), from its committed corpus.
-fuzz_run = mkdir -p $(BUILD)/fuzz/$(1)-corpus && echo "fuzz-decoder: $(1)" && \
-	$(BUILD)/fuzz/$(1) -max_total_time=$(or $(FUZZ_SECONDS),60) -max_len=$(2) \
-		-artifact_prefix=$(BUILD)/fuzz/$(1)- \
-		-print_final_stats=1 $(BUILD)/fuzz/$(1)-corpus solutions/a64dec/$(3) 2>&1 | \
-		grep -E 'stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done|fuzz_' ; \
-		test $${PIPESTATUS[0]} -eq 0
-fuzz-decoder: deps-check $(BUILD)/fuzz/decoder $(BUILD)/fuzz/emulator
-	@$(call fuzz_run,decoder,64,corpus)
-	@$(call fuzz_run,emulator,160,corpus-emulator)
+fuzz-with: $(FUZZ_DEPS_$(FUZZ_TARGET))
+	@mkdir -p $(dir $(FUZZ_OUT))
+	$(Q)$(call fuzz_cc,$(FUZZ_TARGET),$(FUZZ_OUT),$(WITH) \
+		$(filter-out $(SRC),$(filter %.c,$(FUZZ_SRCS_$(FUZZ_TARGET)))))
+fuzz-emulator-with:
+	@$(MAKE) -s --no-print-directory fuzz-with FUZZ_TARGET=emulator \
+		SRC=solutions/05-writeback/emulate_arm64.c WITH="$(EMULATE_C)" FUZZ_OUT="$(FUZZ_OUT)"
+
+fuzz: deps-check
+	@$(MAKE) -s --no-print-directory $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+	@bash fuzz/run.sh "$(BUILD)/fuzz" "$(or $(FUZZ_SECONDS),60)" \
+		$(foreach t,$(FUZZ_TARGETS),$(t):$(FUZZ_LEN_$(t)))
+# Lesson 05's two, as its text says.
+fuzz-decoder:
+	@$(MAKE) --no-print-directory fuzz FUZZ_TARGETS="decoder emulator"
 
 # make bench: lesson 06's benchmark with the reference harness, on this
 # computer's KVM and, from an x86 computer, in the emulated arm64 machine
@@ -304,7 +330,7 @@ run: deps-check
 		$(OUT)/kvmrun $(ARGS) $(IMAGE))
 
 # ---- the kit's own tests ----------------------------------------------
-TEST_PROGRAMS := $(OUT)/tests/core-tests $(OUT)/tests/harness-demo
+TEST_PROGRAMS := $(OUT)/tests/core-tests $(OUT)/tests/harness-demo $(OUT)/tests/soak
 
 $(OUT)/tests/%: $(OUT)/common/tests/%.o $(LIBGRADE) $(LIBKIT)
 	@mkdir -p $(@D)
@@ -332,7 +358,7 @@ compdb:
 	@echo "compdb: compile_commands.json, $$(jq length compile_commands.json) files ($(ARCH))"
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples bench decoder-diff fuzz-decoder fuzz-emulator-with run sanitize fresh-check compdb \
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples bench decoder-diff fuzz fuzz-decoder fuzz-with fuzz-emulator-with run sanitize fresh-check compdb \
 	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
 
 help:
@@ -352,7 +378,9 @@ help:
 	@echo "  make mutants          how many mutants of the solutions the checks kill"
 	@echo "  make decoder-diff     lesson 05's A64 decoder against Capstone, word by word"
 	@echo "  make bench            lesson 06's benchmark: the cost of each exit, a table, a chart"
-	@echo "  make fuzz-decoder     fuzz lesson 05's decoder, then its emulator (FUZZ_SECONDS=N each, default 60)"
+	@echo "  make fuzz             fuzz every place a guest or a file talks to the host"
+	@echo "                        (FUZZ_SECONDS=N each, default 60; FUZZ_TARGETS=\"elf bus\")"
+	@echo "  make fuzz-decoder     ... only lesson 05's decoder and emulator"
 	@echo "  make deps             install the Debian/Ubuntu packages the kit needs"
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"
 	@echo "  make fresh-check      make deps + make check in a brand-new Debian 12 root (root only)"
@@ -418,7 +446,7 @@ EMU_ARCH := $(if $(filter x86_64,$(HOST_ARCH)),arm64)
 AMD_EMU := $(if $(filter x86_64,$(HOST_ARCH)),yes)
 
 check: deps-check
-	@$(MAKE) --no-print-directory all $(BUILD)/fuzz/decoder $(BUILD)/fuzz/emulator
+	@$(MAKE) --no-print-directory all $(FUZZ_PROGRAMS)
 	@$(MAKE) --no-print-directory sanitize-build
 	$(if $(EMU_ARCH),@$(MAKE) --no-print-directory ARCH=$(EMU_ARCH) all)
 	$(if $(AMD_EMU),@$(MAKE) --no-print-directory EMU=1 all)

@@ -441,9 +441,9 @@ stage_decoder() {
 	"$a64dec" 12345678x > "$log" 2>&1
 	expect_status $? 64 "a word that is not hex: status 64"
 	# The fuzz target's corpus, replayed (make fuzz-decoder fuzzes).
-	"$build/fuzz/decoder" -artifact_prefix="$logs/" solutions/a64dec/corpus/* > "$log" 2>&1
+	"$build/fuzz/decoder" -artifact_prefix="$logs/" fuzz/corpus/decoder/* > "$log" 2>&1
 	expect_status $? 0 "the decoder's fuzz corpus replays with no crash (ASan, UBSan)"
-	"$build/fuzz/emulator" -artifact_prefix="$logs/" solutions/a64dec/corpus-emulator/* > "$log" 2>&1
+	"$build/fuzz/emulator" -artifact_prefix="$logs/" fuzz/corpus/emulator/* > "$log" 2>&1
 	expect_status $? 0 "the emulator's fuzz corpus replays: the emulator agrees with the model"
 	# The model is not blind: around two mistaken emulators, the same
 	# corpus must stop on a disagreement.
@@ -453,8 +453,8 @@ stage_decoder() {
 			> "$bad.c" && ! cmp -s "$bad.c" "$src" &&
 			make -s --no-print-directory fuzz-emulator-with EMULATE_C="$bad.c" \
 				FUZZ_OUT="$bad" > "$log" 2>&1 || { broke "building the fuzz target around: $1"; return; }
-		"$bad" -artifact_prefix="$logs/" solutions/a64dec/corpus-emulator/* > "$log" 2>&1
-		if [ $? -ne 0 ] && grep -q 'fuzz_emulator.c:[0-9]*: ' "$log"; then
+		"$bad" -artifact_prefix="$logs/" fuzz/corpus/emulator/* > "$log" 2>&1
+		if [ $? -ne 0 ] && grep -q 'fuzz/emulator.c:[0-9]*: ' "$log"; then
 			held
 		else
 			broke "the emulator's fuzz corpus should catch: $1"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_decoder - a libFuzzer target for lesson 05's decoder (make
- * fuzz-decoder FUZZ_SECONDS=N; make check replays the corpus). Each input
+ * decoder.c - a libFuzzer target for lesson 05's decoder (make fuzz
+ * FUZZ_TARGETS=decoder FUZZ_SECONDS=N; make check replays its corpus,
+ * fuzz/corpus/decoder). Each input
  * is a run of instruction words; for every one, whatever its bits, the
  * decoder must give the same answer twice and either refuse it with a
  * reason or describe an access that can exist: a size of 1, 2, 4 or 8, a

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_emulator - a libFuzzer target for lesson 05's decoder and emulator
- * together (make fuzz-decoder runs it after the decoder's own target;
- * make check replays its corpus).
+ * emulator.c - a libFuzzer target for lesson 05's decoder and emulator
+ * together (make fuzz FUZZ_TARGETS=emulator; make check replays its
+ * corpus, fuzz/corpus/emulator).
  *
  * There is no KVM here: the reference wb_emulate() runs against a model
  * vCPU. Its registers are an array behind arm64_get_reg()/arm64_set_reg(),
@@ -46,7 +46,7 @@ static char exit_text[256];
 static void require_(int ok, const char *what, const char *cond, int line)
 {
 	if (!ok) {
-		fprintf(stderr, "fuzz_emulator.c:%d: %s\n  at this exit: %s\n  (%s)\n", line,
+		fprintf(stderr, "fuzz/emulator.c:%d: %s\n  at this exit: %s\n  (%s)\n", line,
 			what, exit_text, cond);
 		abort();
 	}
