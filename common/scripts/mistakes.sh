@@ -104,25 +104,18 @@ make -s -k --no-print-directory -j"$(nproc)" ARCH="$arch" OUT="$out" MUTANTS="${
 log_of() { echo "$(dirname "${grades[$1]}")/grade.txt"; }
 if [ -n "${KIT_RUNNER:-}" ]; then
 	read -ra runner <<< "$KIT_RUNNER"
-	# As many per boot as the machine's memory takes (run.sh refuses an
-	# initramfs over 40% of it): boots of at most 600 MB of programs.
-	nbatch=0 bytes=0
+	# As many per boot as the machine's memory takes (split-batch.sh):
+	# boots of at most 600 MB of programs.
+	: > "$out/mutant/batch.txt"
 	for i in "${!ids[@]}"; do
 		[ -x "${grades[$i]}" ] || continue
-		size=$(stat -c %s "${grades[$i]}")
-		if [ $nbatch = 0 ] || [ $((bytes + size)) -gt $((600 << 20)) ]; then
-			nbatch=$((nbatch + 1)) bytes=0
-			: > "$out/mutant/batch-$nbatch.txt"
-		fi
-		bytes=$((bytes + size))
 		printf 'm%s\t%s\t--only\t%s\n' "$i" "${grades[$i]}" "${catches[$i]}" \
-			>> "$out/mutant/batch-$nbatch.txt"
+			>> "$out/mutant/batch.txt"
 	done
 	rm -rf "$out/mutant/runs"
-	for ((b = 1; b <= nbatch; b++)); do
-		(unset KIT_FAIL_ON_SKIP; "${runner[@]}" --quiet --batch "$out/mutant/batch-$b.txt" \
-			--out "$out/mutant/runs") ||
-			echo "  the emulated machine did not run batch $b of the mistakes (its message is above)"
+	for b in $(bash common/emu/split-batch.sh "$out/mutant/batch.txt" 600); do
+		(unset KIT_FAIL_ON_SKIP; "${runner[@]}" --quiet --batch "$b" --out "$out/mutant/runs") ||
+			echo "  the emulated machine did not run ${b##*/} of the mistakes (its message is above)"
 	done
 	for i in "${!ids[@]}"; do
 		cp "$out/mutant/runs/m$i/output.txt" "$(log_of "$i")" 2>/dev/null ||

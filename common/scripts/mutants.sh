@@ -72,22 +72,16 @@ unset KIT_FAIL_ON_SKIP
 log_of() { echo "$(dirname "${grades[$1]}")/grade.txt"; }
 if [ -n "${KIT_RUNNER:-}" ]; then
 	read -ra runner <<< "$KIT_RUNNER"
-	# As many mutants per boot as the machine's memory takes (run.sh
-	# refuses an initramfs over 40% of it): batches of at most 600 MB.
-	nbatch=0 bytes=0
+	# As many mutants per boot as the machine's memory takes
+	# (split-batch.sh): boots of at most 600 MB of programs.
+	: > "$work/batch.txt"
 	for i in "${!ids[@]}"; do
 		[ -x "${grades[$i]}" ] || continue
-		size=$(stat -c %s "${grades[$i]}")
-		if [ $nbatch = 0 ] || [ $((bytes + size)) -gt $((600 << 20)) ]; then
-			nbatch=$((nbatch + 1)) bytes=0
-			: > "$work/batch-$nbatch.txt"
-		fi
-		bytes=$((bytes + size))
-		printf 'm%s\t%s\n' "$i" "${grades[$i]}" >> "$work/batch-$nbatch.txt"
+		printf 'm%s\t%s\n' "$i" "${grades[$i]}" >> "$work/batch.txt"
 	done
-	for ((b = 1; b <= nbatch; b++)); do
-		"${runner[@]}" --quiet --timeout 120 --batch "$work/batch-$b.txt" --out "$work/runs" ||
-			echo "mutants: the emulated machine did not run batch $b (its message is above)"
+	for b in $(bash common/emu/split-batch.sh "$work/batch.txt" 600); do
+		"${runner[@]}" --quiet --timeout 120 --batch "$b" --out "$work/runs" ||
+			echo "mutants: the emulated machine did not run ${b##*/} (its message is above)"
 	done
 	for i in "${!ids[@]}"; do
 		cp "$work/runs/m$i/output.txt" "$(log_of "$i")" 2>/dev/null || true
