@@ -227,6 +227,21 @@ $(OUT)/solution/kvmrun/options.o: solutions/kvmrun/options.c solutions/kvmrun/op
 $(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
 	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ -ljansson $(CAPSTONE_LIBS)
 
+# ---- hostile: lessons 04-05 against guests that probe their edges -------
+# The same reference code as kvmrun, with its own guests built in (the top
+# of the address space, a device's edges; on arm64 an instruction rewritten
+# before its decode, a refused one retried forever); `make sanitize` runs it.
+HOSTILE_GUESTS := $(addprefix $(OUT)/guest/04-mmio/,top.blob.o edges.blob.o) \
+	$(if $(filter arm64,$(ARCH)),$(addprefix $(OUT)/guest/05-writeback/,toctou.blob.o \
+		refused_loop.blob.o))
+$(OUT)/solution/hostile/hostile.o: solutions/hostile/hostile.c $(HEADERS) $(wildcard lessons/*/*.h) \
+		$(wildcard $(GUEST_DIR)/04-mmio/hostile*.h guest-x86/04-mmio/hostile_abi.h) | $(CROSS_DEPS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS) -I$(GUEST_DIR)/04-mmio -c -o $@ $<
+$(OUT)/hostile: $(OUT)/solution/hostile/hostile.o $(filter-out $(OUT)/solution/kvmrun/%,\
+		$(KVMRUN_OBJS)) $(HOSTILE_GUESTS) $(LIBKIT)
+	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ -ljansson $(CAPSTONE_LIBS)
+
 # ---- a64dec and decoder-diff: lesson 05's A64 decoder as tools ----------
 # Built from the reference decoder; pure code, so they build and run on
 # any host. a64dec prints what the decoder makes of instruction words (one
@@ -314,6 +329,14 @@ BENCH_ARCHES := $(HOST_ARCH) $(if $(filter x86_64,$(HOST_ARCH)),arm64)
 bench: deps-check
 	@bash common/scripts/bench.sh "$(BUILD)" $(BENCH_ARCHES)
 
+# make soak: the core's VM lifecycle and run loop many times over (10,000
+# VMs made, run and destroyed in one process; a million exits), and 100
+# kvmrun at once on hostile guests (common/scripts/soak.sh): no fd,
+# mapping, memory or process may be left behind.
+soak: deps-check
+	@$(MAKE) -s --no-print-directory $(OUT)/tests/soak $(OUT)/kvmrun $(GUEST_IMAGES)
+	@bash common/scripts/soak.sh "$(BUILD)" "$(OUT)"
+
 # make decoder-diff [WORDS=N]: the edges of every field, and N random
 # words (default 1000000), against Capstone, on this host.
 decoder-diff: deps-check
@@ -358,7 +381,7 @@ compdb:
 	@echo "compdb: compile_commands.json, $$(jq length compile_commands.json) files ($(ARCH))"
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples bench decoder-diff fuzz fuzz-decoder fuzz-with fuzz-emulator-with run sanitize fresh-check compdb \
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples bench decoder-diff fuzz fuzz-decoder fuzz-with fuzz-emulator-with soak run sanitize fresh-check compdb \
 	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
 
 help:
@@ -381,6 +404,7 @@ help:
 	@echo "  make fuzz             fuzz every place a guest or a file talks to the host"
 	@echo "                        (FUZZ_SECONDS=N each, default 60; FUZZ_TARGETS=\"elf bus\")"
 	@echo "  make fuzz-decoder     ... only lesson 05's decoder and emulator"
+	@echo "  make soak             10,000 VMs, a million exits, 100 hostile guests at once: nothing left behind"
 	@echo "  make deps             install the Debian/Ubuntu packages the kit needs"
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"
 	@echo "  make fresh-check      make deps + make check in a brand-new Debian 12 root (root only)"

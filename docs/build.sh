@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# build.sh SITE LESSON... - what `make docs` runs: the README and every
-# lesson's text rendered by pandoc into a small website under SITE, with
-# the lessons listed in order on every page. It fails (so `make check`
-# fails) when a page does not render, a local link points at nothing, or
-# a TODO in a lesson's code names a section its text does not have.
+# build.sh SITE LESSON... - what `make docs` runs: the README, every
+# lesson's text and the kit's other texts (docs/*.md) rendered by pandoc
+# into a small website under SITE, with the lessons listed in order on
+# every page. It fails (so `make check` fails) when a page does not
+# render, a local link points at nothing, or a TODO in a lesson's code
+# names a section its text does not have.
 set -euo pipefail
 site=$1
 shift
@@ -67,6 +68,11 @@ render() { # source.md output.html depth current
 }
 
 render "$root/README.md" "$site/index.html" 0 ""
+# The kit's other texts (docs/*.md), one page each.
+for page in "$docs"/*.md; do
+	[ -e "$page" ] || continue
+	render "$page" "$site/docs/$(basename "${page%.md}").html" 1 ""
+done
 for lesson in "${lessons[@]}"; do
 	text=$root/lessons/$lesson/README.md
 	if [ ! -f "$text" ]; then

@@ -491,6 +491,14 @@ stage_bench() {
 	end_checks "lesson 06's report: results.json, the chart"
 }
 
+# The core's VM lifecycle and run loop, many times over, and kvmrun on
+# hostile guests many at once (make soak's, with smaller counts).
+stage_soak() {
+	SOAK_CYCLES=2000 SOAK_EXITS=200000 SOAK_PROCS=100 KIT_CHECK_SUMMARY=$summary \
+		bash common/scripts/soak.sh "$build" "$out" > "$logs/soak.txt" 2>&1
+	grep -E '^soak|FAIL' "$logs/soak.txt" | sed 's/^/  /'
+}
+
 stage_compdb() {
 	local log=$logs/compdb.txt db=compile_commands.json bad
 	begin_checks
@@ -648,12 +656,13 @@ done 3<<'STAGES'
 10|stage_compdb|compile_commands.json for editors (make compdb)
 13|stage_decoder|lesson 05's A64 decoder against Capstone (decoder-diff), and a64dec
 14|stage_bench|lesson 06's report (make bench's): results.json and a chart that renders
+16|stage_soak|the soak: VMs made and destroyed, a long run, hostile guests at once
 STAGES
 wait "$arm64_pid" "$emulator_pid" "$amd_pid"
 cat "$logs/stage-8.out" "$logs/stage-11.out" "$logs/stage-12.out"
 
 echo "##### summary ($arch)"
-for n in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+for n in $(seq 1 16); do
 	[ -f "$logs/stage-$n.tsv" ] || continue
 	ms=$(cat "$logs/stage-$n.time")
 	printf '  %2s. %s: %d.%d s\n' "$n" "$(cat "$logs/stage-$n.title")" $((ms / 1000)) $((ms % 1000 / 100))
