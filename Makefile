@@ -215,8 +215,8 @@ KVMRUN_OBJS := $(OUT)/solution/kvmrun/kvmrun.o $(OUT)/solution/kvmrun/options.o 
 		$(OUT)/solution/05-writeback/emulate_arm64.o $(OUT)/given/05-writeback/text.o)
 
 KVMRUN_CFLAGS := -Ilessons -Icommon/abi -I$(GUEST_DIR)/lib
-$(OUT)/solution/kvmrun/kvmrun.o: solutions/kvmrun/kvmrun.c $(HEADERS) $(wildcard lessons/*/*.h) \
-		| $(CROSS_DEPS)
+$(OUT)/solution/kvmrun/kvmrun.o: solutions/kvmrun/kvmrun.c solutions/kvmrun/options.h $(HEADERS) \
+		$(wildcard lessons/*/*.h) | $(CROSS_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS) -c -o $@ $<
 $(OUT)/solution/kvmrun/options.o: solutions/kvmrun/options.c solutions/kvmrun/options.h $(HEADERS) \
@@ -262,14 +262,15 @@ A64DEC := $(OUT)/a64dec $(if $(EMULATED),,$(OUT)/decoder_diff)
 # One target per place where a guest or a file talks to the host; each
 # checks what it fuzzes against a model of its own and stops at the first
 # difference. make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="elf bus"] fuzzes
-# each for N seconds (default 60) from its committed corpus
+# each for N seconds (default 60), or FUZZ_RUNS=N executions (the long
+# campaign: FUZZ_RUNS=10000000), from its committed corpus
 # (fuzz/corpus/NAME; what it finds new goes to build/fuzz/NAME-corpus),
 # with its dictionary (fuzz/NAME.dict) if it has one; make check replays
 # every corpus. fuzz/README.md says what each target checks.
 FUZZ_CC := clang-14
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS ?= $(FUZZ_ALL)
-FUZZ_ALL := decoder emulator
+FUZZ_ALL := elf hypercall bus decoder emulator kvmrun
 # Per target: its sources, include flags and longest input.
 FUZZ_SRCS_decoder := fuzz/decoder.c $(A64DEC_SRCS)
 FUZZ_CFLAGS_decoder := $(A64DEC_CFLAGS)
@@ -285,6 +286,21 @@ FUZZ_CFLAGS_emulator := $(if $(FUZZ_UAPI),-I$(FUZZ_UAPI)) -Icommon/abi -Ilessons
 	$(A64DEC_CFLAGS) -Wl,--wrap=ioctl
 FUZZ_DEPS_emulator := $(if $(FUZZ_UAPI),$(FUZZ_UAPI)/asm/kvm.h)
 FUZZ_LEN_emulator := 160
+# The core's ELF loader, lesson 03's dispatcher, lesson 04's bus, and
+# kvmrun's command line and image handling (fuzz/README.md).
+FUZZ_SRCS_elf := fuzz/elf.c common/elf.c common/mem.c common/error.c
+FUZZ_LEN_elf := 8192
+FUZZ_SRCS_hypercall := fuzz/hypercall.c solutions/03-hypercalls/hypercall.c common/mem.c \
+	common/error.c
+FUZZ_CFLAGS_hypercall := -Icommon/abi -Ilessons/03-hypercalls
+FUZZ_LEN_hypercall := 512
+FUZZ_SRCS_bus := fuzz/bus.c solutions/04-mmio/bus.c common/error.c
+FUZZ_CFLAGS_bus := -Icommon/abi -Ilessons/04-mmio
+FUZZ_LEN_bus := 512
+FUZZ_SRCS_kvmrun := fuzz/kvmrun.c solutions/kvmrun/options.c common/elf.c common/mem.c \
+	common/error.c
+FUZZ_CFLAGS_kvmrun := -I$(GUEST_DIR)/lib
+FUZZ_LEN_kvmrun := 8192
 $(BUILD)/fuzz/arm64-uapi/asm/kvm.h:
 	@mkdir -p $(@D)
 	$(Q)for h in $(FUZZ_ARM64_ASM); do ln -sf /usr/aarch64-linux-gnu/include/asm/$$h $(@D)/$$h; done
@@ -315,7 +331,7 @@ fuzz-emulator-with:
 
 fuzz: deps-check
 	@$(MAKE) -s --no-print-directory $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
-	@bash fuzz/run.sh "$(BUILD)/fuzz" "$(or $(FUZZ_SECONDS),60)" \
+	@FUZZ_RUNS="$(FUZZ_RUNS)" bash fuzz/run.sh "$(BUILD)/fuzz" "$(or $(FUZZ_SECONDS),60)" \
 		$(foreach t,$(FUZZ_TARGETS),$(t):$(FUZZ_LEN_$(t)))
 # Lesson 05's two, as its text says.
 fuzz-decoder:
@@ -418,8 +434,8 @@ deps:
 deps-check:
 	@bash common/scripts/deps.sh ensure
 
-# kvmrun needs the reference code of lessons 01-04 on this architecture.
-KVMRUN := $(if $(filter 04-mmio,$(LESSONS)),$(OUT)/kvmrun)
+# kvmrun and hostile need the reference code of lessons 01-04 on this architecture.
+KVMRUN := $(if $(filter 04-mmio,$(LESSONS)),$(OUT)/kvmrun $(OUT)/hostile)
 
 all: $(LIBKIT) $(LIBGRADE) $(LESSON_PROGRAMS) $(TEST_PROGRAMS) $(KVMRUN) $(GUEST_IMAGES) $(A64DEC)
 
@@ -458,7 +474,7 @@ SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 sanitize-build:
 	@$(MAKE) -s --no-print-directory OUT=$(SANITIZE_OUT) EXTRA_CFLAGS="$(SANITIZE_FLAGS)" \
 		EXTRA_LDFLAGS="$(SANITIZE_FLAGS)" \
-		$(foreach l,$(LESSONS),$(SANITIZE_OUT)/solution/$(l)/grade) $(SANITIZE_OUT)/kvmrun \
+		$(foreach l,$(LESSONS),$(SANITIZE_OUT)/solution/$(l)/grade) $(SANITIZE_OUT)/kvmrun $(SANITIZE_OUT)/hostile \
 		$(subst $(OUT)/,$(SANITIZE_OUT)/,$(GUEST_IMAGES)) \
 		$(SANITIZE_OUT)/tests/core-tests
 sanitize: deps-check sanitize-build

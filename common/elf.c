@@ -34,11 +34,22 @@ static bool in_file(uint64_t offset, uint64_t len, size_t size)
 	return offset <= size && len <= size - offset;
 }
 
+/* Program header i, copied out of the image: the image may sit at any
+ * address (a buffer need not be aligned for Elf64_Phdr), so it is read
+ * byte by byte, never through a cast pointer. */
+static Elf64_Phdr phdr(const uint8_t *bytes, const Elf64_Ehdr *eh, unsigned i)
+{
+	Elf64_Phdr p;
+
+	memcpy(&p, bytes + eh->e_phoff + (uint64_t)i * sizeof(p), sizeof(p));
+	return p;
+}
+
 int elf_load(struct vm *vm, const void *image, size_t size, struct elf_info *info)
 {
 	const uint8_t *bytes = image;
-	const Elf64_Ehdr *eh = image;
-	const Elf64_Phdr *ph;
+	Elf64_Ehdr header;
+	const Elf64_Ehdr *eh = &header;
 	bool entry_ok = false;
 	unsigned i, j, loaded = 0;
 
@@ -46,6 +57,7 @@ int elf_load(struct vm *vm, const void *image, size_t size, struct elf_info *inf
 	if (!image || size < sizeof(Elf64_Ehdr))
 		return kit_error(-ENOEXEC, "ELF: the image is %zu bytes, smaller than an ELF "
 				 "header (%zu bytes)", size, sizeof(Elf64_Ehdr));
+	memcpy(&header, image, sizeof(header));
 	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
 		return kit_error(-ENOEXEC, "ELF: bad magic %02x %02x %02x %02x (expected 7f 45 4c "
 				 "46, \"\\177ELF\"): this is not an ELF file",
@@ -80,9 +92,8 @@ int elf_load(struct vm *vm, const void *image, size_t size, struct elf_info *inf
 				 (unsigned long long)eh->e_phoff);
 
 	/* First check every segment, then copy: a bad image changes nothing. */
-	ph = (const Elf64_Phdr *)(bytes + eh->e_phoff);
 	for (i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *p = &ph[i];
+		const Elf64_Phdr this = phdr(bytes, eh, i), *p = &this;
 
 		if (p->p_type != PT_LOAD)
 			continue;
@@ -124,7 +135,7 @@ int elf_load(struct vm *vm, const void *image, size_t size, struct elf_info *inf
 		/* No two segments may share a byte: a later one would overwrite
 		 * an earlier one (its .bss zeroing the code, say). */
 		for (j = 0; j < i; j++) {
-			const Elf64_Phdr *q = &ph[j];
+			const Elf64_Phdr other = phdr(bytes, eh, j), *q = &other;
 
 			if (q->p_type != PT_LOAD || q->p_memsz == 0)
 				continue;
@@ -142,7 +153,7 @@ int elf_load(struct vm *vm, const void *image, size_t size, struct elf_info *inf
 				 "executable loaded segment", (unsigned long long)eh->e_entry);
 
 	for (i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *p = &ph[i];
+		const Elf64_Phdr this = phdr(bytes, eh, i), *p = &this;
 		uint8_t *dst;
 
 		if (p->p_type != PT_LOAD || p->p_memsz == 0)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # run.sh DIR SECONDS NAME:MAXLEN... - what `make fuzz` runs: each target
-# DIR/NAME for SECONDS, from its committed corpus (fuzz/corpus/NAME, only
+# DIR/NAME for SECONDS (or, with FUZZ_RUNS=N in the environment, for N
+# executions, however long they take), from its committed corpus (fuzz/corpus/NAME, only
 # read) and what earlier runs found (DIR/NAME-corpus, where new inputs
 # go), with fuzz/NAME.dict if there is one. One line per target with its
 # executions and crashes, then a total; the exit status is 1 if any
@@ -22,7 +23,9 @@ for spec in "$@"; do
 	[ -f "fuzz/$name.dict" ] && dict=(-dict="fuzz/$name.dict")
 	before=$(find "$dir" -maxdepth 1 -name "$name-*-*" -newer "$prog" 2>/dev/null | wc -l)
 	start=$EPOCHREALTIME
-	"$prog" -max_total_time="$seconds" -max_len="$maxlen" -print_final_stats=1 \
+	limit=(-max_total_time="$seconds")
+	[ -z "${FUZZ_RUNS:-}" ] || limit=(-runs="$FUZZ_RUNS")
+	"$prog" "${limit[@]}" -max_len="$maxlen" -print_final_stats=1 \
 		-artifact_prefix="$dir/$name-" "${dict[@]}" \
 		"$dir/$name-corpus" "fuzz/corpus/$name" > "$log" 2>&1
 	rc=$?

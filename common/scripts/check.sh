@@ -345,6 +345,8 @@ stage_arm64() {
 		printf 'kvmrun-hvc\t%s\t--trace\t--json\tk.json\t/bin/hypercalls.img\n' "$a64/kvmrun"
 		printf 'kvmrun-flat\t%s\t--json\tk.json\t/bin/hello.img\n' "$a64/kvmrun"
 		printf 'kvmrun-seed\t%s\t--devices\t--no-strict\t--trace\t/bin/seed.img\n' "$a64/kvmrun"
+		printf 'hostile\t%s\ttop\tedges\ttoctou\trefused-loop\n' "$a64/hostile"
+		printf 'soak\t%s\t--cycles\t300\t--exits\t30000\n' "$a64/tests/soak"
 	} > "$b"
 	run_batch 6.12 "$b" --file "$a64/guest/03-hypercalls/hypercalls.img:/bin/hypercalls.img" \
 		--file "$a64/guest/01-first-run/hello.img:/bin/hello.img" \
@@ -391,6 +393,19 @@ stage_arm64() {
 	expect_line "$emu/6.12/kvmrun-seed/output.txt" '^kvmrun: 1 loads and stores emulated from their instructions, 0 refused$' \
 		"and counted"
 	end_checks "arm64: kvmrun runs arm64 guests (hvc, doorbell, the seed's stores)"
+	# Hostile guests against lessons 04-05 (solutions/hostile), and the
+	# core's soak, on arm64.
+	begin_checks
+	expect_run_status "$emu/6.12/hostile" 0 "hostile on arm64: every scenario as its model says"
+	for scenario in top edges toctou refused-loop; do
+		expect_line "$emu/6.12/hostile/output.txt" "^ok $scenario: " "hostile $scenario on arm64"
+	done
+	expect_run_status "$emu/6.12/soak" 0 "the soak on arm64: every count exact, nothing left behind"
+	expect_line "$emu/6.12/soak/output.txt" '^soak: 300 cycles .* fds ([0-9]+) -> \1, mappings ([0-9]+) -> \2' \
+		"the soak on arm64: fds and mappings the same after 300 VMs"
+	grep -E '^(ok|FAIL|skip) |^soak: ' "$emu/6.12/hostile/output.txt" "$emu/6.12/soak/output.txt" |
+		sed 's/^[^:]*output.txt:/  /'
+	end_checks "arm64: hostile guests (lessons 04-05) and the soak"
 	# The mistakes, all in one more boot.
 	make -s --no-print-directory ARCH=arm64 mistakes-run SUMMARY="$summary" \
 		> "$emu/mistakes.txt" 2>&1
