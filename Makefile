@@ -299,7 +299,7 @@ FUZZ_CFLAGS_bus := -Icommon/abi -Ilessons/04-mmio
 FUZZ_LEN_bus := 512
 FUZZ_SRCS_kvmrun := fuzz/kvmrun.c solutions/kvmrun/options.c common/elf.c common/mem.c \
 	common/error.c
-FUZZ_CFLAGS_kvmrun := -I$(GUEST_DIR)/lib
+FUZZ_CFLAGS_kvmrun := -I$(GUEST_DIR)/lib -Isolutions/kvmrun
 FUZZ_LEN_kvmrun := 8192
 $(BUILD)/fuzz/arm64-uapi/asm/kvm.h:
 	@mkdir -p $(@D)
@@ -490,7 +490,7 @@ check: deps-check
 	@$(MAKE) --no-print-directory sanitize-build
 	$(if $(EMU_ARCH),@$(MAKE) --no-print-directory ARCH=$(EMU_ARCH) all)
 	$(if $(AMD_EMU),@$(MAKE) --no-print-directory EMU=1 all)
-	@EMU_ARCH="$(EMU_ARCH)" AMD_EMU="$(AMD_EMU)" EMU_LESSONS="$(if $(EMU_ARCH),$(shell $(MAKE) -s \
+	@FUZZ_ALL="$(FUZZ_ALL)" EMU_ARCH="$(EMU_ARCH)" AMD_EMU="$(AMD_EMU)" EMU_LESSONS="$(if $(EMU_ARCH),$(shell $(MAKE) -s \
 		--no-print-directory ARCH=$(EMU_ARCH) print-lessons))" \
 		bash common/scripts/check.sh "$(OUT)" "$(BUILD)" "$(ARCH)" $(LESSONS)
 

@@ -455,30 +455,7 @@ stage_decoder() {
 		"LDPSW: a pair of sign-extended words"
 	"$a64dec" 12345678x > "$log" 2>&1
 	expect_status $? 64 "a word that is not hex: status 64"
-	# The fuzz target's corpus, replayed (make fuzz-decoder fuzzes).
-	"$build/fuzz/decoder" -artifact_prefix="$logs/" fuzz/corpus/decoder/* > "$log" 2>&1
-	expect_status $? 0 "the decoder's fuzz corpus replays with no crash (ASan, UBSan)"
-	"$build/fuzz/emulator" -artifact_prefix="$logs/" fuzz/corpus/emulator/* > "$log" 2>&1
-	expect_status $? 0 "the emulator's fuzz corpus replays: the emulator agrees with the model"
-	# The model is not blind: around two mistaken emulators, the same
-	# corpus must stop on a disagreement.
-	local src=solutions/05-writeback/emulate_arm64.c bad=$logs/fuzz-mistake
-	mistaken_emulator() {   # NAME FROM TO
-		perl -pe 'BEGIN { ($f, $t) = splice @ARGV, 0, 2 } s/\Q$f\E/$t/' "$2" "$3" "$src" \
-			> "$bad.c" && ! cmp -s "$bad.c" "$src" &&
-			make -s --no-print-directory fuzz-emulator-with EMULATE_C="$bad.c" \
-				FUZZ_OUT="$bad" > "$log" 2>&1 || { broke "building the fuzz target around: $1"; return; }
-		"$bad" -artifact_prefix="$logs/" fuzz/corpus/emulator/* > "$log" 2>&1
-		if [ $? -ne 0 ] && grep -q 'fuzz/emulator.c:[0-9]*: ' "$log"; then
-			held
-		else
-			broke "the emulator's fuzz corpus should catch: $1"
-		fi
-	}
-	mistaken_emulator "a load into XZR written to X(31), which is SP_EL0" \
-		'return n == 31 ? 0 : arm64_set_reg' 'return arm64_set_reg'
-	mistaken_emulator "a W load not clearing the top half" 'if (d.dest_bits == 32)' 'if (0)'
-	end_checks "lesson 05's A64 decoder: decoder-diff, a64dec, the fuzz corpora"
+	end_checks "lesson 05's A64 decoder: decoder-diff and a64dec"
 }
 
 stage_bench() {
@@ -504,6 +481,55 @@ stage_bench() {
 	[ "$(grep -c '<rect x=' "$dir/exits.svg")" = 6 ] && [ "$(grep -c '<title>' "$dir/exits.svg")" = 6 ]
 	expect_status $? 0 "with a labelled bar for each of the six rows"
 	end_checks "lesson 06's report: results.json, the chart"
+}
+
+# Every fuzz target's committed corpus, replayed under ASan and UBSan
+# (make fuzz fuzzes; fuzz/README.md). And no model is blind: each target,
+# built around a mistaken copy of what it fuzzes, must stop on the same
+# corpus with its own message (or a sanitizer's).
+stage_fuzz() {
+	local log=$logs/fuzz.txt bad=$logs/fuzz-mistake t
+	begin_checks
+	for t in $FUZZ_ALL; do
+		"$build/fuzz/$t" -artifact_prefix="$logs/fuzz-$t-" fuzz/corpus/"$t"/* > "$log" 2>&1
+		expect_status $? 0 "fuzz/corpus/$t replays with no crash: the code agrees with the model"
+		echo "  $t: $(grep -c '^Executed ' "$log") inputs replayed"
+	done
+	mistaken() { # TARGET SOURCE WHAT FROM TO [REGEX]
+		local what="fuzz/$1.c, built around $2 with $3"
+		perl -pe 'BEGIN { ($f, $t) = splice @ARGV, 0, 2 } s/\Q$f\E/$t/' "$4" "$5" "$2" \
+			> "$bad.c" && ! cmp -s "$bad.c" "$2" &&
+			make -s --no-print-directory fuzz-with FUZZ_TARGET="$1" SRC="$2" WITH="$bad.c" \
+				FUZZ_OUT="$bad" > "$log" 2>&1 || { broke "building $what"; return; }
+		"$bad" -artifact_prefix="$logs/fuzz-mistake-" fuzz/corpus/"$1"/* > "$log" 2>&1
+		if [ $? -ne 0 ] && grep -Eq "${6:-^fuzz/$1\.c:}" "$log"; then
+			held
+			echo "  caught: $what: $(grep -Em1 "${6:-^fuzz/$1\.c:}" "$log" | cut -c1-110)"
+		else
+			broke "the corpus of $what should stop on it"
+		fi
+	}
+	mistaken elf common/elf.c "no check that a segment's bytes are in the file" \
+		'if (!in_file(p->p_offset, p->p_filesz, size))' 'if (0)' 'AddressSanitizer|^fuzz/elf\.c:'
+	mistaken elf common/elf.c "the overlap check skipping the segment just before" \
+		'for (j = 0; j < i; j++) {' 'for (j = 0; j + 1 < i; j++) {'
+	mistaken hypercall solutions/03-hypercalls/hypercall.c "WRITE's length unbounded" \
+		'if (len > KIT_HC_MAX_WRITE)' 'if (0)'
+	mistaken hypercall solutions/03-hypercalls/hypercall.c "FILL reading its seed from guest memory again" \
+		'buf[i] = (uint8_t)(args.seed + i);' 'buf[i] = (uint8_t)(shared->seed + i);'
+	mistaken bus solutions/04-mmio/bus.c "an access that ends on a device's last byte not found" \
+		'last_byte(addr, len) <= last_byte(d->base, d->len)' 'last_byte(addr, len) < last_byte(d->base, d->len)'
+	mistaken bus solutions/04-mmio/bus.c "an overlap on a device's last byte allowed" \
+		'if (dev->base <= last_byte(o->base, o->len) &&' 'if (dev->base < last_byte(o->base, o->len) &&'
+	mistaken emulator solutions/05-writeback/emulate_arm64.c "a load into XZR written to X(31), which is SP_EL0" \
+		'return n == 31 ? 0 : arm64_set_reg' 'return arm64_set_reg'
+	mistaken emulator solutions/05-writeback/emulate_arm64.c "a W load not clearing the top half" \
+		'if (d.dest_bits == 32)' 'if (0)'
+	mistaken kvmrun solutions/kvmrun/options.c "a --timeout one past its limit" \
+		'ms > MAX_TIMEOUT_MS)' 'ms > MAX_TIMEOUT_MS + 1)'
+	mistaken kvmrun solutions/kvmrun/options.c "an empty image read as one" \
+		'if (len == 0 || (unsigned long)len > MAX_IMAGE) {' 'if ((unsigned long)len > MAX_IMAGE) {'
+	end_checks "fuzz: every corpus replayed, and each model catches mistaken code"
 }
 
 # The core's VM lifecycle and run loop, many times over, and kvmrun on
@@ -671,6 +697,7 @@ done 3<<'STAGES'
 10|stage_compdb|compile_commands.json for editors (make compdb)
 13|stage_decoder|lesson 05's A64 decoder against Capstone (decoder-diff), and a64dec
 14|stage_bench|lesson 06's report (make bench's): results.json and a chart that renders
+15|stage_fuzz|fuzz targets: every corpus replayed (ASan, UBSan), and no model is blind
 16|stage_soak|the soak: VMs made and destroyed, a long run, hostile guests at once
 STAGES
 wait "$arm64_pid" "$emulator_pid" "$amd_pid"
