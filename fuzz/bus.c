@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "mmio.h"
+#include "input.h"
 
 typedef unsigned __int128 u128;
 
@@ -182,20 +183,7 @@ static void check_bus(const struct mmio_bus *bus)
 
 /* ---- the input ------------------------------------------------------------ */
 
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint64_t take(struct input *in, unsigned bytes)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < bytes && in->left; i++, in->left--)
-		v |= (uint64_t)*in->p++ << 8 * i;
-	return v;
-}
+/* struct input and take(): fuzz/input.h. */
 
 /* An address: near 0, near 2^64, near a registered device's edges, or
  * any 64 bits. */

@@ -31,6 +31,7 @@
 
 #include "05-writeback/writeback.h"
 #include "arch/arm64.h"
+#include "input.h"
 
 #define SCTLR_EL1_ID  ARM64_SYS_REG(3, 0, 1, 0, 0)
 #define RAM_GPA       0x40000000ULL
@@ -191,20 +192,7 @@ static int dev_write(struct mmio_device *dev, uint64_t offset, const uint8_t *da
 
 /* ---- the input ---------------------------------------------------------- */
 
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint64_t take(struct input *in, unsigned bytes)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < bytes && in->left; i++, in->left--)
-		v |= (uint64_t)*in->p++ << 8 * i;
-	return v;
-}
+/* struct input and take(): fuzz/input.h. */
 
 /* A register's value, from 4 bytes: odd, somewhere near the device (base
  * registers); even, a pattern with both halves set (indexes, data). */

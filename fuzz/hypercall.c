@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "hypercalls.h"
+#include "input.h"
 
 typedef unsigned __int128 u128;
 
@@ -119,20 +120,7 @@ static bool model_range(uint64_t gpa, uint64_t len, uint64_t *at)
 
 /* ---- the input ---------------------------------------------------------- */
 
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint64_t take(struct input *in, unsigned bytes)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < bytes && in->left; i++, in->left--)
-		v |= (uint64_t)*in->p++ << 8 * i;
-	return v;
-}
+/* struct input and take(): fuzz/input.h. */
 
 /* A value for an argument or a struct field: a slot's edges, the ABI's
  * limits, 2^64, near `prev` (the call's first argument), or any. */

@@ -58,9 +58,10 @@ GUEST_COMPILE := $(GUEST_ARM64_CC) $(GUEST_ARM64_CFLAGS)
 
 # $(call arm64_guest_rules,LESSON,LIBS)
 define arm64_guest_rules
-# (Some arm64 guests are the x86 guest's C file, #included: depend on those.)
+# (Some arm64 guests are the x86 guest's C file, #included: depend on those,
+# and on the headers of both.)
 $(OUT)/guest/$(1)/%.c.o: guest-arm64/$(1)/%.c $$(GUEST_ARM64_LIB_HEADERS) \
-		$$(wildcard guest-x86/$(1)/*.c)
+		$$(wildcard guest-x86/$(1)/*.c guest-x86/$(1)/*.h guest-arm64/$(1)/*.h)
 	@mkdir -p $$(@D)
 	$$(Q)$$(GUEST_ARM64_CC) $$(GUEST_ARM64_CFLAGS) -Iguest-arm64/$(1) -c -o $$@ $$<
 $(OUT)/guest/$(1)/%.S.o: guest-arm64/$(1)/%.S $$(GUEST_ARM64_LIB_HEADERS)

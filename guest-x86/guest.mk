@@ -53,7 +53,7 @@ $(OUT)/guest/lib/%.o: guest-x86/lib/%.S $(GUEST_X86_LIB_HEADERS)
 # $(call x86_guest_rules,LESSON,LIBS): lessons 02 on. LIBS are the runtime
 # objects every C guest of the lesson links (lesson 03 adds hypercall.o).
 define x86_guest_rules
-$(OUT)/guest/$(1)/%.c.o: guest-x86/$(1)/%.c $$(GUEST_X86_LIB_HEADERS)
+$(OUT)/guest/$(1)/%.c.o: guest-x86/$(1)/%.c $$(GUEST_X86_LIB_HEADERS) $$(wildcard guest-x86/$(1)/*.h)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(GUEST_X86_CFLAGS) -Icommon/abi -Iguest-x86/$(1) -c -o $$@ $$<
 $(OUT)/guest/$(1)/%.S.o: guest-x86/$(1)/%.S $$(GUEST_X86_LIB_HEADERS)

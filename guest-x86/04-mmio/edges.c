@@ -14,25 +14,7 @@
 #if defined(__aarch64__)
 #include "hostile_arm64.h"
 #else
-static uint64_t hostile_read(uint64_t a, unsigned size)
-{
-	switch (size) {
-	case 1: return mmio_read8(a);
-	case 2: return mmio_read16(a);
-	case 4: return mmio_read32(a);
-	default: return mmio_read64(a);
-	}
-}
-
-static void hostile_write(uint64_t a, unsigned size, uint64_t v)
-{
-	switch (size) {
-	case 1: mmio_write8(a, (uint8_t)v); break;
-	case 2: mmio_write16(a, (uint16_t)v); break;
-	case 4: mmio_write32(a, (uint32_t)v); break;
-	default: mmio_write64(a, v); break;
-	}
-}
+#include "hostile_x86.h"
 
 /* x86 takes a misaligned access as it is: nothing to set up. */
 static void hostile_setup(unsigned mode)

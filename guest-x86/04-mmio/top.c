@@ -13,6 +13,7 @@
 #include "guest.h"
 #include "mmio.h"
 #include "hostile_abi.h"
+#include "hostile_x86.h"
 
 #define PTE_P   0x1ULL
 #define PTE_RW  0x2ULL
@@ -53,26 +54,6 @@ __asm__(
 	"1:	hlt\n"
 	"	jmp	1b\n");
 void pf_entry(void);
-
-static uint64_t hostile_read(uint64_t a, unsigned size)
-{
-	switch (size) {
-	case 1: return mmio_read8(a);
-	case 2: return mmio_read16(a);
-	case 4: return mmio_read32(a);
-	default: return mmio_read64(a);
-	}
-}
-
-static void hostile_write(uint64_t a, unsigned size, uint64_t v)
-{
-	switch (size) {
-	case 1: mmio_write8(a, (uint8_t)v); break;
-	case 2: mmio_write16(a, (uint16_t)v); break;
-	case 4: mmio_write32(a, (uint32_t)v); break;
-	default: mmio_write64(a, v); break;
-	}
-}
 
 int main(void)
 {
