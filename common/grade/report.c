@@ -186,7 +186,8 @@ static void report_graded(const struct grade_options *o, const struct grade_test
 	 * runs in a child), stops at the faulting line and shows the calls. */
 	if (r->status == ST_CRASH)
 		printf(INDENT "to see where: gdb -q -ex 'set follow-fork-mode child' -ex run -ex bt "
-		       "--args %s --only %s\n", o->program, t->name);
+		       "--args %s%s --only %s\n", o->program, v->hidden ? " --hidden" : "",
+		       t->name);
 }
 
 void report_test(const struct grade_options *o, const struct grade_test *t,
