@@ -83,7 +83,8 @@ CORE_SRCS := common/error.c common/mem.c common/vm.c common/watchdog.c common/di
 CORE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(CORE_SRCS))
 LIBKIT := $(OUT)/libkit.a
 
-GRADE_SRCS := common/grade/grade.c common/grade/run.c common/grade/expect.c common/grade/report.c common/grade/results.c common/grade/inject.c
+GRADE_SRCS := common/grade/grade.c common/grade/run.c common/grade/expect.c common/grade/report.c common/grade/results.c common/grade/inject.c \
+	common/grade/hidden.c
 GRADE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(GRADE_SRCS))
 LIBGRADE := $(OUT)/libgrade.a
 # Grading programs see every ioctl and the page size first (inject.c).
@@ -170,15 +171,21 @@ $(1)_EXTRA := $$(call arch_files,$$(shell cat lessons/$(1)/builds-on 2>/dev/null
 # An earlier lesson's header is named with its lesson: "02-c-guests/c_guests.h".
 $(1)_CFLAGS := -Ilessons/$(1) -Ilessons -I$(GUEST_DIR)/$(1) -I$(GUEST_DIR)/lib -Icommon/abi
 $(1)_HEADERS := $$(wildcard lessons/*/*.h $(GUEST_DIR)/$(1)/*.h $(GUEST_DIR)/lib/*.h \
-	common/abi/*.h) $(HEADERS)
+	common/abi/*.h hidden/$(1)/*.h) $(HEADERS)
 $(1)_GIVEN_OBJS := $$(addprefix $(OUT)/given/$(1)/,$$($(1)_GIVEN:.c=.o)) \
 	$$(addprefix $(OUT)/extra/$(1)/,$$($(1)_EXTRA:.c=.o))
+# The instructor's hidden checks, where hidden/LESSON/ exists (it is not in
+# the student release): linked into every variant's grade program, run
+# only with --hidden (common/grade/grade.h, hidden/README.md).
+$(1)_HIDDEN := $$(call arch_files,$$(notdir $$(wildcard hidden/$(1)/*.c)))
+$(1)_HIDDEN_OBJS := $$(addprefix $(OUT)/hidden/$(1)/,$$($(1)_HIDDEN:.c=.o))
 
 $$(eval $$(call compile_rule,$(1),$(OUT)/given/$(1)/%.o,lessons/$(1)/%.c))
 # (An earlier lesson's file sees its own lesson's headers first.)
 $$(eval $$(call compile_rule,$(1),$(OUT)/extra/$(1)/%.o,%.c,-Ilessons/$$$$(word 2,$$$$(subst /, ,$$$$*))))
 $$(eval $$(call compile_rule,$(1),$(OUT)/student/$(1)/%.o,lessons/$(1)/%.c))
 $$(eval $$(call compile_rule,$(1),$(OUT)/solution/$(1)/%.o,solutions/$(1)/%.c))
+$$(eval $$(call compile_rule,$(1),$(OUT)/hidden/$(1)/%.o,hidden/$(1)/%.c,-Ihidden/$(1)))
 $(foreach n,$(notdir $(call mutants_of,$(1))),$$(eval $$(call compile_rule,$(1),\
 	$(OUT)/mutant/$(n)/$(1)/%.o,$(OUT)/mutant/$(n)/$(1)/src/%.c,$(MUTANT_CFLAGS))))
 
@@ -187,6 +194,7 @@ $(OUT)/$(v)/$(1)/lesson: $(OUT)/given/$(1)/main.o $$(addprefix $(OUT)/$(v)/$(1)/
 		$$($(1)_STUDENT_FILES:.c=.o)) $$($(1)_GIVEN_OBJS) $$($(1)_GUESTS) $(LIBKIT)
 	$$(Q)$$(CC) $$(KIT_LDFLAGS) -o $$@ $$^ -ljansson -lm $(CAPSTONE_LIBS)
 $(OUT)/$(v)/$(1)/grade: $$(addprefix $(OUT)/given/$(1)/,$$($(1)_CHECKS:.c=.o)) \
+		$$($(1)_HIDDEN_OBJS) \
 		$$(addprefix $(OUT)/$(v)/$(1)/,$$($(1)_STUDENT_FILES:.c=.o)) $$($(1)_GIVEN_OBJS) \
 		$$($(1)_GUESTS) $(LIBGRADE) $(LIBKIT)
 	$$(Q)$$(CC) $$(KIT_LDFLAGS) $(GRADE_WRAP) -o $$@ \
@@ -407,6 +415,7 @@ help:
 	@echo "  make lesson-NN SOLUTION=1    ... with the reference solution"
 	@echo "  make lesson-NN EMU=1  ... in the emulated machine (no /dev/kvm here? x86: AMD-V)"
 	@echo "  make grade            grade every lesson: score table + build/results.json"
+	@echo "  make grade HIDDEN=1   ... with the instructor's hidden checks (hidden/README.md)"
 	@echo "  make check            the kit's whole test suite"
 	@echo "  make docs             the lessons as a small website in build/docs/"
 	@echo "  make samples          are the sample outputs in the lesson texts what runs print?"
@@ -461,9 +470,10 @@ lesson-%: deps-check
 		LESSON=$$lesson)" bash common/scripts/lesson.sh "$(OUT)/$(VARIANT)/$$lesson" "$$lesson" \
 		"$(VARIANT)" "$(TEST)"
 
+# make grade HIDDEN=1: the instructor's hidden checks too (hidden/README.md).
 grade: deps-check
 	@$(MAKE) -s --no-print-directory $(LIBKIT) $(LIBGRADE)
-	@bash common/scripts/grade-all.sh "$(OUT)" "$(BUILD)/results.json" $(LESSONS)
+	@HIDDEN="$(HIDDEN)" bash common/scripts/grade-all.sh "$(OUT)" "$(BUILD)/results.json" $(LESSONS)
 
 # The reference solutions' checks (the hostile guests' too) and kvmrun,
 # built with AddressSanitizer and UndefinedBehaviorSanitizer: any memory

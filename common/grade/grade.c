@@ -31,6 +31,7 @@ enum {
 	OPT_NOT_BUILT,
 	OPT_EXPECT_ZERO,
 	OPT_LIST,
+	OPT_HIDDEN,
 };
 
 static const struct option long_options[] = {
@@ -42,13 +43,14 @@ static const struct option long_options[] = {
 	{ "expect-zero", no_argument, NULL, OPT_EXPECT_ZERO },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "hidden", no_argument, NULL, OPT_HIDDEN },
 	{ NULL, 0, NULL, 0 },
 };
 
 static void usage(const char *program)
 {
 	fprintf(stderr, "usage: %s [--json FILE] [--summary FILE] [--only NAME] "
-		"[--label TEXT] [--expect-zero] [--verbose] [--list] "
+		"[--label TEXT] [--expect-zero] [--hidden] [--verbose] [--list] "
 		"[--not-built BUILD-LOG]\n", program);
 }
 
@@ -84,6 +86,7 @@ static bool parse_options(int argc, char **argv, struct grade_options *o)
 		case OPT_EXPECT_ZERO: o->expect_zero = true; break;
 		case 'v': o->verbose = true; break;
 		case OPT_LIST: o->list = true; break;
+		case OPT_HIDDEN: o->hidden = true; break;
 		default:
 			usage(argv[0]);
 			return false;
@@ -218,75 +221,131 @@ static void count(struct grade_tally *tally, const struct grade_test *t,
 /* grade_main                                                          */
 /* ------------------------------------------------------------------ */
 
-int grade_main(int argc, char **argv, const char *lesson,
-	       const struct grade_test *tests, size_t ntests)
+/*
+ * The tests this run may see: the lesson's, then with --hidden the
+ * hidden checks (generic, then this architecture's). *nvisible says where
+ * the lesson's end. NULL, said, if out of memory or if a hidden check
+ * takes the name of another (--only and results.json would mix them).
+ */
+static struct grade_test *gather_tests(const struct grade_options *o,
+				       const struct grade_test *tests, size_t ntests,
+				       size_t *nall, size_t *nvisible)
+{
+	size_t nhidden = o->hidden ? hidden_ntests + hidden_arch_ntests : 0;
+	struct grade_test *all = calloc(ntests + nhidden + 1, sizeof(*all));
+	size_t i, j;
+
+	if (!all) {
+		fprintf(stderr, "grade: out of memory\n");
+		return NULL;
+	}
+	memcpy(all, tests, ntests * sizeof(*all));
+	if (nhidden) {
+		memcpy(all + ntests, hidden_tests, hidden_ntests * sizeof(*all));
+		memcpy(all + ntests + hidden_ntests, hidden_arch_tests,
+		       hidden_arch_ntests * sizeof(*all));
+	}
+	for (i = ntests; i < ntests + nhidden; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(all[i].name, all[j].name) == 0) {
+				fprintf(stderr, "grade: the hidden check %s has the name of "
+					"another check; rename it (hidden/README.md)\n",
+					all[i].name);
+				free(all);
+				return NULL;
+			}
+	*nall = ntests + nhidden;
+	*nvisible = ntests;
+	return all;
+}
+
+/* Every test `all` holds, as the options say; the exit status. */
+static int grade_tests(const struct grade_options *o, const char *lesson,
+		       const struct grade_test *all, size_t nall, size_t nvisible)
 {
 	static struct grade_result r; /* large: not on the stack */
 	struct grade_results *json = NULL;
 	struct grade_tally tally = { 0 };
-	struct grade_options o;
 	unsigned kvm_skips = 0;
 	int ret;
 	size_t i;
 
-	if (!parse_options(argc, argv, &o))
-		return EXIT_USAGE;
-	run_catch_interrupts();
-	if (o.list) {
-		report_list(tests, ntests);
+	if (o->list) {
+		report_list(all, nall, nvisible);
 		return 0;
 	}
-	if (o.json_path && !(json = results_open(o.json_path))) {
-		fprintf(stderr, "cannot write %s: %s\n", o.json_path, strerror(errno));
+	if (o->json_path && !(json = results_open(o->json_path))) {
+		fprintf(stderr, "cannot write %s: %s\n", o->json_path, strerror(errno));
 		return EXIT_USAGE;
 	}
 
-	report_header(&o, lesson);
-	for (i = 0; i < ntests; i++) {
-		const struct grade_test *t = &tests[i];
+	report_header(o, lesson, nall - nvisible);
+	for (i = 0; i < nall; i++) {
+		const struct grade_test *t = &all[i];
 		const char *why_not = NULL;
-		unsigned timeout = o.timeout_s ? o.timeout_s :
+		unsigned timeout = o->timeout_s ? o->timeout_s :
 				   t->timeout_s ? t->timeout_s : KIT_TEST_TIMEOUT_S;
 		struct grade_verdict v;
 
-		if (o.only && !name_listed(o.only, t->name))
+		if (o->only && !name_listed(o->only, t->name))
 			continue;
-		if (o.not_built) {
-			not_built(o.not_built, &r);
+		if (o->not_built) {
+			not_built(o->not_built, &r);
 		} else if ((t->needs & GRADE_NEEDS_KVM) && (why_not = kvm_unavailable_reason())) {
 			skipped(why_not, &r);
 			kvm_skips++;
 		} else {
 			run_isolated(lesson, t, timeout, &r);
 		}
-		v = judge(&o, t, &r);
+		v = judge(o, t, &r);
 		v.reason_shown_before = why_not && kvm_skips > 1;
+		v.hidden = i >= nvisible;
 		count(&tally, t, &v);
-		report_test(&o, t, &r, &v);
-		if (json && (ret = results_add(json, t, &r, v.score)) < 0) {
-			fprintf(stderr, "cannot add %s to %s: %s\n", t->name, o.json_path,
+		report_test(o, t, &r, &v);
+		if (json && (ret = results_add(json, t, &r, v.score, v.hidden)) < 0) {
+			fprintf(stderr, "cannot add %s to %s: %s\n", t->name, o->json_path,
 				strerror(-ret));
 			results_discard(json);
 			return EXIT_USAGE;
 		}
 	}
 
-	if (o.only && tally.ran == 0) {
-		fprintf(stderr, "no test named %s (--list shows them)\n", o.only);
+	if (o->only && tally.ran == 0) {
+		fprintf(stderr, "no test named %s (--list shows them%s)\n", o->only,
+			o->hidden ? "" : "; a hidden check needs --hidden");
 		if (json)
 			results_discard(json); /* no results: no file */
 		return EXIT_USAGE;
 	}
-	report_totals(&o, lesson, &tally);
+	report_totals(o, lesson, &tally);
 	if (json && (ret = results_close(json, &tally)) < 0) {
-		fprintf(stderr, "cannot write %s: %s\n", o.json_path, strerror(-ret));
+		fprintf(stderr, "cannot write %s: %s\n", o->json_path, strerror(-ret));
 		return EXIT_USAGE;
 	}
 	/* The summary only repeats the closing line: without it the run's
 	 * verdict stands. */
-	if (o.summary_path && (ret = summary_append(o.summary_path, lesson, o.label, &tally)) < 0)
-		fprintf(stderr, "cannot add to %s: %s\n", o.summary_path, strerror(-ret));
+	if (o->summary_path && (ret = summary_append(o->summary_path, lesson, o->label, &tally)) < 0)
+		fprintf(stderr, "cannot add to %s: %s\n", o->summary_path, strerror(-ret));
 	return tally.failed ? 1 : 0;
+}
+
+int grade_main(int argc, char **argv, const char *lesson,
+	       const struct grade_test *tests, size_t ntests)
+{
+	struct grade_options o;
+	struct grade_test *all;
+	size_t nall, nvisible;
+	int ret;
+
+	if (!parse_options(argc, argv, &o))
+		return EXIT_USAGE;
+	run_catch_interrupts();
+	all = gather_tests(&o, tests, ntests, &nall, &nvisible);
+	if (!all)
+		return EXIT_USAGE;
+	ret = grade_tests(&o, lesson, all, nall, nvisible);
+	free(all);
+	return ret;
 }
 
 int grade_main_parts(int argc, char **argv, const char *lesson,

@@ -31,6 +31,20 @@
  *   --verbose            show every test's output, not only failures'
  *   --label TEXT         what is being graded (shown in the header)
  *   --not-built LOG      the code did not compile: every test fails, with LOG
+ *   --hidden             also run the hidden checks linked in (see below)
+ *
+ * Hidden checks are an instructor's: files of hidden/LESSON/ (not in the
+ * student release) that the Makefile links into the lesson's grading
+ * program when that directory exists. Each defines a table as the
+ * lesson's checks do, under a fixed name:
+ *
+ *     const struct grade_test hidden_tests[] = { ... };
+ *     const size_t hidden_ntests = sizeof(hidden_tests) / sizeof(hidden_tests[0]);
+ *
+ * (hidden_arch_tests / hidden_arch_ntests in checks_hidden_<arch>.c for
+ * one architecture's). They run only with --hidden, after the lesson's
+ * own, tagged "(hidden)" in the report and "after_published" in
+ * results.json; without hidden/ the empty defaults (hidden.c) are linked.
  */
 #ifndef KIT_GRADE_H
 #define KIT_GRADE_H
@@ -65,6 +79,13 @@ int grade_main(int argc, char **argv, const char *lesson,
 int grade_main_parts(int argc, char **argv, const char *lesson,
 		     const struct grade_test *common, size_t ncommon,
 		     const struct grade_test *arch, size_t narch);
+
+/* The hidden checks (hidden/LESSON/checks_hidden*.c), or none: weak empty
+ * defaults in common/grade/hidden.c stand in for a table not linked. */
+extern const struct grade_test hidden_tests[];
+extern const size_t hidden_ntests;
+extern const struct grade_test hidden_arch_tests[];
+extern const size_t hidden_arch_ntests;
 
 #define GRADE_MAIN(lesson, table)                                          \
 	int main(int argc, char **argv)                                    \

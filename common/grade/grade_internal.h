@@ -9,6 +9,7 @@
  *   report.c   the human report
  *   results.c  Gradescope's results.json and the one-line TSV summary
  *   grade.c    grade_main(): options, the KVM probe, and the verdicts
+ *   hidden.c   the empty hidden-check tables, when hidden/LESSON/ is absent
  */
 #ifndef KIT_GRADE_INTERNAL_H
 #define KIT_GRADE_INTERNAL_H
@@ -54,6 +55,7 @@ struct grade_options {
 	const char *not_built;  /* the build log, when the code did not compile */
 	unsigned timeout_s;     /* KIT_TEST_TIMEOUT, overriding every test's; 0: none */
 	bool expect_zero;
+	bool hidden;            /* --hidden: the hidden checks run too */
 	bool verbose;
 	bool list;
 	bool color;
@@ -68,6 +70,7 @@ struct grade_verdict {
 	enum grade_count counts_as;
 	unsigned score;          /* the points earned */
 	bool reason_shown_before; /* a skip whose reason an earlier skip gave */
+	bool hidden;             /* a hidden check (--hidden): tagged, "after_published" */
 };
 
 /* The counts of a whole run. */
@@ -92,8 +95,10 @@ void grade_result_note(struct grade_result *r, const char *fmt, ...)
 
 /* ---- report.c ------------------------------------------------------ */
 
-void report_list(const struct grade_test *tests, size_t ntests);
-void report_header(const struct grade_options *o, const char *lesson);
+/* Tests from `nvisible` on are hidden checks. */
+void report_list(const struct grade_test *tests, size_t ntests, size_t nvisible);
+/* `nhidden`: the hidden checks linked in (said when --hidden finds none). */
+void report_header(const struct grade_options *o, const char *lesson, size_t nhidden);
 void report_test(const struct grade_options *o, const struct grade_test *t,
 		 const struct grade_result *r, const struct grade_verdict *v);
 void report_totals(const struct grade_options *o, const char *lesson,
@@ -106,9 +111,10 @@ struct grade_results; /* results.json, built as the tests end */
 /* Create the file at once (so that a path that cannot be written fails
  * before any test runs). NULL with errno set if it cannot. */
 struct grade_results *results_open(const char *path);
-/* Add test `t`, which earned `score`. 0 or a negative errno. */
+/* Add test `t`, which earned `score`; a hidden one is "after_published".
+ * 0 or a negative errno. */
 int results_add(struct grade_results *res, const struct grade_test *t,
-		const struct grade_result *r, unsigned score);
+		const struct grade_result *r, unsigned score, bool hidden);
 /* Write the whole file and close it. 0 or a negative errno. */
 int results_close(struct grade_results *res, const struct grade_tally *tally);
 /* Nothing to write after all: the file goes. */

@@ -66,27 +66,38 @@ static void print_indented(const char *text, const char *prefix, unsigned max_li
 	}
 }
 
-void report_list(const struct grade_test *tests, size_t ntests)
+/* After a hidden check's name, in every line that names it. */
+static const char *hidden_tag(bool hidden)
+{
+	return hidden ? " (hidden)" : "";
+}
+
+void report_list(const struct grade_test *tests, size_t ntests, size_t nvisible)
 {
 	size_t i;
 
 	for (i = 0; i < ntests; i++)
-		printf("%-28s %2u pts  %s\n", tests[i].name, tests[i].points, tests[i].behaviour);
+		printf("%-28s %2u pts  %s%s\n", tests[i].name, tests[i].points, tests[i].behaviour,
+		       hidden_tag(i >= nvisible));
 }
 
-void report_header(const struct grade_options *o, const char *lesson)
+void report_header(const struct grade_options *o, const char *lesson, size_t nhidden)
 {
 	printf("== %s%s%s ==\n", lesson, o->label ? ": " : "", o->label ? o->label : "");
 	if (o->expect_zero)
 		printf("   (the untouched starter code: every graded check must fail here, "
 		       "with the TODO's message)\n");
+	/* A release has no hidden/: grading it with --hidden is no error. */
+	if (o->hidden && nhidden == 0)
+		printf("   (--hidden: this build has no hidden checks for %s; the lesson's "
+		       "own checks run)\n", lesson);
 }
 
 static void report_skip(const struct grade_options *o, const struct grade_test *t,
 			const struct grade_result *r, const struct grade_verdict *v)
 {
-	printf("  %s%-7s%s %2u/%-2u %s: %s\n", color(o, ST_SKIP), grade_status_name(ST_SKIP),
-	       reset(o), 0, t->points, t->name, t->behaviour);
+	printf("  %s%-7s%s %2u/%-2u %s%s: %s\n", color(o, ST_SKIP), grade_status_name(ST_SKIP),
+	       reset(o), 0, t->points, t->name, hidden_tag(v->hidden), t->behaviour);
 	/* The whole reason once; after that, a pointer to it. */
 	print_indented(v->reason_shown_before ? "needs /dev/kvm: (the reason above)" : r->messages,
 		       INDENT, 0);
@@ -107,8 +118,9 @@ static void report_starter(const struct grade_options *o, const struct grade_tes
 		how = "the starter must fail cleanly, not crash or hang";
 	else
 		how = "fails on the starter, but no message names the README section of a TODO";
-	printf("  %s%-7s%s %s: %s\n", color(o, ok ? ST_PASS : ST_FAIL),
-	       grade_status_name(ok ? ST_PASS : ST_FAIL), reset(o), t->name, how);
+	printf("  %s%-7s%s %s%s: %s\n", color(o, ok ? ST_PASS : ST_FAIL),
+	       grade_status_name(ok ? ST_PASS : ST_FAIL), reset(o), t->name,
+	       hidden_tag(v->hidden), how);
 	if (!ok || o->verbose) {
 		printf(INDENT "status on the starter: %s\n", grade_status_name(r->status));
 		print_indented(r->messages, INDENT, STARTER_MESSAGE_LINES);
@@ -143,8 +155,9 @@ static void report_graded(const struct grade_options *o, const struct grade_test
 	bool ok = r->status == ST_PASS;
 	const char *first;
 
-	printf("  %s%-7s%s %2u/%-2u %s: %s\n", color(o, r->status), grade_status_name(r->status),
-	       reset(o), v->score, t->points, t->name, t->behaviour);
+	printf("  %s%-7s%s %2u/%-2u %s%s: %s\n", color(o, r->status),
+	       grade_status_name(r->status), reset(o), v->score, t->points, t->name,
+	       hidden_tag(v->hidden), t->behaviour);
 	if (!ok && r->ntodos && !o->verbose && (first = todo_shown_by(&r->todo))) {
 		printf(INDENT "blocked: needs %s first (TODO: %s, README section \"%s\")\n",
 		       first, r->todo.what, r->todo.section);
@@ -173,7 +186,8 @@ static void report_graded(const struct grade_options *o, const struct grade_test
 	 * runs in a child), stops at the faulting line and shows the calls. */
 	if (r->status == ST_CRASH)
 		printf(INDENT "to see where: gdb -q -ex 'set follow-fork-mode child' -ex run -ex bt "
-		       "--args %s --only %s\n", o->program, t->name);
+		       "--args %s%s --only %s\n", o->program, v->hidden ? " --hidden" : "",
+		       t->name);
 }
 
 void report_test(const struct grade_options *o, const struct grade_test *t,

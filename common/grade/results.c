@@ -2,8 +2,11 @@
 /*
  * results.c - what a grading run leaves for programs to read:
  *   - results.json, in Gradescope's schema: {"tests": [{"name", "score",
- *     "max_score", "status", "output"}, ...], "score", "max_score"},
- *     written with Jansson;
+ *     "max_score", "status", "output", "visibility"}, ...], "score",
+ *     "max_score", "visibility"}, written with Jansson. A hidden check's
+ *     visibility is "after_published": students see it, and what it
+ *     found, once the instructor publishes the grades; the rest, and the
+ *     total, are "visible" at once;
  *   - one TSV line for `make check` and `make grade`:
  *     LESSON[: LABEL] passed failed skipped score max_score.
  */
@@ -152,7 +155,7 @@ struct grade_results *results_open(const char *path)
 }
 
 int results_add(struct grade_results *res, const struct grade_test *t,
-		const struct grade_result *r, unsigned score)
+		const struct grade_result *r, unsigned score, bool hidden)
 {
 	/* Failures show their hint and the end of what the test printed. */
 	bool show = r->status != ST_PASS && r->status != ST_SKIP;
@@ -168,12 +171,13 @@ int results_add(struct grade_results *res, const struct grade_test *t,
 		 printed ? tail_lines(r->output, GRADE_SHOWN_OUTPUT_LINES) : "");
 	snprintf(name, sizeof(name), "%s: %s", t->name, t->behaviour);
 	/* ("o" takes the string's reference, even when json_pack fails.) */
-	test = json_pack("{s:o, s:I, s:I, s:s, s:o}",
+	test = json_pack("{s:o, s:I, s:I, s:s, s:o, s:s}",
 			 "name", json_text(name),
 			 "score", (json_int_t)score,
 			 "max_score", (json_int_t)t->points,
 			 "status", r->status == ST_PASS ? "passed" : "failed",
-			 "output", json_text(output));
+			 "output", json_text(output),
+			 "visibility", hidden ? "after_published" : "visible");
 	if (!test || json_array_append_new(res->tests, test))
 		return -ENOMEM;
 	return 0;
@@ -184,7 +188,10 @@ int results_close(struct grade_results *res, const struct grade_tally *tally)
 	int ret = 0;
 
 	if (json_object_set_new(res->doc, "score", json_integer(tally->score)) ||
-	    json_object_set_new(res->doc, "max_score", json_integer(tally->max_score)))
+	    json_object_set_new(res->doc, "max_score", json_integer(tally->max_score)) ||
+	    /* (Gradescope's default for the whole is "visible" too; said
+	     * here so that no test's visibility is read as the total's.) */
+	    json_object_set_new(res->doc, "visibility", json_string("visible")))
 		ret = -ENOMEM;
 	else if (json_dumpf(res->doc, res->file, JSON_FLAGS) < 0 || fputc('\n', res->file) == EOF)
 		ret = -EIO;

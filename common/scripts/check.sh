@@ -9,7 +9,9 @@
 #   3. honest skips: with /dev/kvm out of reach, KVM checks SKIP with the
 #      reason and the fix, and fail when KIT_FAIL_ON_SKIP=1;
 #   4. every lesson's graded checks: full marks on solutions/, and every
-#      graded check failing on the untouched starter code in lessons/;
+#      graded check failing on the untouched starter code in lessons/; the
+#      instructor's hidden checks too (hidden/, --hidden), and their
+#      visibility in results.json;
 #   5. plausible mistakes (solutions/*/mistakes.txt) caught by their checks;
 #   6. kvmrun, the guest runner, on guests that work and guests that do not;
 #   7. the solutions' checks and kvmrun built with ASan and UBSan;
@@ -213,18 +215,51 @@ stage_skips() {
 	end_checks "honest skips"
 }
 
+# With --hidden, the instructor's hidden checks (hidden/LESSON/, not in a
+# release) run too: full marks on the solution, and each failing on the
+# starter at a TODO, as the lesson's own must.
 stage_lessons() {
-	local lesson
+	local lesson hidden_run=() json nhidden
+	[ -d hidden ] && hidden_run=(--hidden)
 	for lesson in "${lessons[@]}"; do
-		"$out/solution/$lesson/grade" --label "reference solution" --summary "$summary" \
-			--json "$logs/$lesson-solution.json" > "$logs/$lesson-solution.txt"
+		"$out/solution/$lesson/grade" "${hidden_run[@]}" --label "reference solution" \
+			--summary "$summary" --json "$logs/$lesson-solution.json" \
+			> "$logs/$lesson-solution.txt"
 		cat "$logs/$lesson-solution.txt"
 		echo
-		"$out/student/$lesson/grade" --label "untouched starter" --expect-zero \
-			--summary "$summary" > "$logs/$lesson-starter.txt"
+		"$out/student/$lesson/grade" "${hidden_run[@]}" --label "untouched starter" \
+			--expect-zero --summary "$summary" > "$logs/$lesson-starter.txt"
+		grep -E '^  [A-Z]+ +[a-z0-9_]+ \(hidden\):' "$logs/$lesson-starter.txt"
 		tail -n 2 "$logs/$lesson-starter.txt"
 		echo
 	done
+	[ ${#hidden_run[@]} = 0 ] && { echo "  (no hidden/ in this tree: no hidden checks)"; return; }
+	# What Gradescope reads: the hidden checks "after_published", the rest
+	# and the total "visible"; without --hidden, no hidden check at all.
+	begin_checks
+	for lesson in "${lessons[@]}"; do
+		json=$logs/$lesson-solution.json
+		nhidden=$(ls hidden/"$lesson"/checks_hidden.c hidden/"$lesson"/checks_hidden_"$arch".c \
+			2>/dev/null | wc -l)
+		if [ "$nhidden" = 0 ]; then
+			broke "$lesson has no hidden check in hidden/$lesson/ (at least one a lesson)"
+			continue
+		fi
+		expect_json "$json" '.visibility == "visible"' \
+			"$lesson: results.json's own visibility is visible"
+		expect_json "$json" '[.tests[] | select(.visibility == "after_published")] | length > 0' \
+			"$lesson: results.json holds the hidden checks, after_published"
+		expect_json "$json" 'all(.tests[]; .visibility == "visible" or .visibility == "after_published")' \
+			"$lesson: every test has a visibility, one of the two"
+		expect_json "$json" '[.tests[] | select(.visibility == "after_published")] | all(.score == .max_score and .max_score > 0)' \
+			"$lesson: the solution earns every hidden check's points"
+		[ "$("$out/solution/$lesson/grade" --list | grep -c '(hidden)$')" = 0 ]
+		expect_status $? 0 "$lesson: without --hidden, grade --list shows no hidden check"
+		[ "$("$out/solution/$lesson/grade" --hidden --list | grep -c '(hidden)$')" = \
+		  "$(jq '[.tests[] | select(.visibility == "after_published")] | length' "$json")" ]
+		expect_status $? 0 "$lesson: grade --hidden --list shows each hidden check run"
+	done
+	end_checks "hidden checks: in results.json after_published, the total visible"
 }
 
 stage_mistakes() {
@@ -310,7 +345,8 @@ batch_results() { # batch-file out-directory row-prefix label
 			record "$3: $name ($4) reported nothing" 0 1 0
 		fi
 		echo "== $name ($4): $(cat "$2/$name/status" 2>/dev/null)"
-		grep -E '^(score|[0-9]+ passed)|^  (FAIL|CRASH|TIMEOUT|SKIP)' "$2/$name/output.txt" 2>/dev/null
+		grep -E '^(score|[0-9]+ passed)|^  (FAIL|CRASH|TIMEOUT|SKIP)|^  PASS +[a-z0-9_]+ \(hidden\):' \
+			"$2/$name/output.txt" 2>/dev/null
 	done < "$1"
 }
 
@@ -322,6 +358,9 @@ stage_arm64() {
 		return
 	fi
 	rm -rf "$emu" && mkdir -p "$emu"
+	# The hidden checks too, where this tree has them (stage 4 says why).
+	local hidden_arg=
+	[ -d hidden ] && hidden_arg=$'\t--hidden'
 	# run_batch KERNEL BATCH-FILE [run.sh options]: every line of BATCH in
 	# one boot; each run's files come back to $emu/KERNEL/NAME/.
 	run_batch() {
@@ -337,10 +376,10 @@ stage_arm64() {
 		printf 'core\t%s\t--label\tcore unit tests (arm64, Linux 6.12)\t--summary\tsummary.tsv\n' \
 			"$a64/tests/core-tests"
 		for lesson in $EMU_LESSONS; do
-			printf '%s\t%s\t--label\treference solution (arm64, Linux 6.12)\t--summary\tsummary.tsv\n' \
-				"$lesson" "$a64/solution/$lesson/grade"
-			printf '%s-starter\t%s\t--expect-zero\t--label\tuntouched starter (arm64, Linux 6.12)\t--summary\tsummary.tsv\n' \
-				"$lesson" "$a64/student/$lesson/grade"
+			printf '%s\t%s%s\t--label\treference solution (arm64, Linux 6.12)\t--summary\tsummary.tsv\t--json\tresults.json\n' \
+				"$lesson" "$a64/solution/$lesson/grade" "$hidden_arg"
+			printf '%s-starter\t%s%s\t--expect-zero\t--label\tuntouched starter (arm64, Linux 6.12)\t--summary\tsummary.tsv\n' \
+				"$lesson" "$a64/student/$lesson/grade" "$hidden_arg"
 		done
 		printf 'kvmrun-hvc\t%s\t--trace\t--json\tk.json\t/bin/hypercalls.img\n' "$a64/kvmrun"
 		printf 'kvmrun-flat\t%s\t--json\tk.json\t/bin/hello.img\n' "$a64/kvmrun"
@@ -358,8 +397,8 @@ stage_arm64() {
 		b=$emu/$kernel.batch
 		: > "$b"
 		for lesson in $EMU_LESSONS; do
-			printf '%s\t%s\t--label\treference solution (arm64, Linux %s)\t--summary\tsummary.tsv\n' \
-				"$lesson" "$a64/solution/$lesson/grade" "$kernel" >> "$b"
+			printf '%s\t%s%s\t--label\treference solution (arm64, Linux %s)\t--summary\tsummary.tsv\n' \
+				"$lesson" "$a64/solution/$lesson/grade" "$hidden_arg" "$kernel" >> "$b"
 		done
 		[ $kernel = 6.1 ] &&
 			printf 'kvmrun-doorbell\t%s\t--trace\t--json\tk.json\t/bin/hypercalls.img\n' "$a64/kvmrun" >> "$b"
@@ -370,6 +409,15 @@ stage_arm64() {
 	for kernel in 6.12 6.12-16k 6.1; do
 		batch_results "$emu/$kernel.batch" "$emu/$kernel" "arm64" "arm64, Linux $kernel"
 	done
+	# The hidden checks' results.json on arm64, as stage 4 checks it here.
+	if [ -n "$hidden_arg" ]; then
+		begin_checks
+		for lesson in $EMU_LESSONS; do
+			expect_json "$emu/6.12/$lesson/results.json" '.visibility == "visible" and ([.tests[] | select(.visibility == "after_published")] | length > 0 and all(.score == .max_score))' \
+				"arm64: $lesson's results.json holds its hidden checks, after_published and passed; the total visible"
+		done
+		end_checks "arm64: hidden checks in results.json"
+	fi
 	# kvmrun, built for arm64: hypercalls through hvc and the doorbell, and
 	# a flat binary.
 	begin_checks
@@ -589,15 +637,17 @@ stage_amd() {
 		return
 	fi
 	rm -rf "$emu" && mkdir -p "$emu"
+	local hidden_arg=
+	[ -d hidden ] && hidden_arg=$'\t--hidden'
 	b=$emu/runs.batch
 	{
 		printf 'core\t%s\t--label\tcore unit tests (x86_64, AMD-V)\t--summary\tsummary.tsv\n' \
 			"$x86/tests/core-tests"
 		for lesson in "${lessons[@]}"; do
-			printf '%s\t%s\t--label\treference solution (x86_64, AMD-V)\t--summary\tsummary.tsv\n' \
-				"$lesson" "$x86/solution/$lesson/grade"
-			printf '%s-starter\t%s\t--expect-zero\t--label\tuntouched starter (x86_64, AMD-V)\t--summary\tsummary.tsv\n' \
-				"$lesson" "$x86/student/$lesson/grade"
+			printf '%s\t%s%s\t--label\treference solution (x86_64, AMD-V)\t--summary\tsummary.tsv\n' \
+				"$lesson" "$x86/solution/$lesson/grade" "$hidden_arg"
+			printf '%s-starter\t%s%s\t--expect-zero\t--label\tuntouched starter (x86_64, AMD-V)\t--summary\tsummary.tsv\n' \
+				"$lesson" "$x86/student/$lesson/grade" "$hidden_arg"
 		done
 		printf 'kvmrun-hello\t%s\t--json\tk.json\t/bin/hello.img\n' "$x86/kvmrun"
 		printf 'kvmrun-hc\t%s\t--json\tk.json\t/bin/hypercalls.img\n' "$x86/kvmrun"

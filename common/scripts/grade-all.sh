@@ -8,9 +8,14 @@
 #
 # Each lesson is built on its own: code that does not compile scores 0 in
 # that lesson only, and results.json says what the compiler said.
+#
+# HIDDEN=1 (make grade HIDDEN=1) runs the instructor's hidden checks too
+# (--hidden): they are in results.json with "visibility": "after_published".
 set -uo pipefail
 out=$1 results=$2
 shift 2
+hidden=()
+case ${HIDDEN:-} in 1|yes|true) hidden=(--hidden) ;; esac
 
 dir=$(dirname "$results")/grade
 mkdir -p "$dir"
@@ -35,7 +40,7 @@ for lesson in "$@"; do
 	log=$dir/$lesson-build.txt
 	rm -f "$dir/$lesson.json" "$dir/$lesson-summary.tsv"
 	if make -s --no-print-directory "$out/student/$lesson/grade" > "$log" 2>&1; then
-		run_grade "$(realpath "$out/student/$lesson/grade")" --label "your code" \
+		run_grade "$(realpath "$out/student/$lesson/grade")" "${hidden[@]}" --label "your code" \
 			--json "$lesson.json" --summary "$lesson-summary.tsv" || status=1
 		cat "$dir/$lesson-summary.tsv" >> "$summary" 2>/dev/null
 	else
@@ -44,7 +49,7 @@ for lesson in "$@"; do
 		sed 's/^/    /' "$log" | tail -n 20
 		# The reference build has the same checks: list them all as failed.
 		make -s --no-print-directory "$out/solution/$lesson/grade" >/dev/null 2>&1 &&
-		"$out/solution/$lesson/grade" --label "your code (not built)" --not-built "$log" \
+		"$out/solution/$lesson/grade" "${hidden[@]}" --label "your code (not built)" --not-built "$log" \
 			--json "$dir/$lesson.json" --summary "$summary" > /dev/null
 	fi
 	echo
@@ -59,15 +64,17 @@ while IFS=$'\t' read -r name passed failed skipped score maxscore; do
 done < "$summary"
 printf '%-28s %3s/%-3s\n' total "$total" "$max"
 
-# One results.json: every lesson's tests in order, and the total score
-# from the summaries (as in the table above).
+# One results.json: every lesson's tests in order (each with its
+# visibility), the total score from the summaries (as in the table above),
+# visible at once whatever the tests' visibility.
 jsons=()
 for lesson in "$@"; do
 	[ -f "$dir/$lesson.json" ] && jsons+=("$dir/$lesson.json")
 done
 # (No lesson's JSON: jq must not wait for one on stdin.)
 if ! jq -n --argjson score "$total" --argjson max_score "$max" \
-	'{tests: [inputs | (.tests // [])[]], score: $score, max_score: $max_score}' \
+	'{tests: [inputs | (.tests // [])[]], score: $score, max_score: $max_score,
+	  visibility: "visible"}' \
 	"${jsons[@]}" < /dev/null > "$results"; then
 	echo "grade-all: could not merge ${jsons[*]} into $results" >&2
 	status=1
