@@ -21,7 +21,7 @@
 # release leaves out becomes its text. .github/workflows/grade.yml is
 # common/release/grade.yml.
 #
-# DEST must be outside this tree, and empty or a previous release (which
+# DEST must be outside this tree (or under its build/), and empty or a previous release (which
 # it replaces). Prints what it did, one line a step; exit 1 on an error.
 set -uo pipefail
 dest=${1:-} hints=${2:-full}
@@ -38,7 +38,9 @@ command -v git >/dev/null && git rev-parse --is-inside-work-tree >/dev/null 2>&1
 	die "the files of a release are the tracked ones (git ls-files): this must be a git work tree"
 
 dest=$(realpath -m -- "$dest")
+# (Under build/, which git ignores, is not in the tree: make check makes one there.)
 case $dest/ in
+"$top"/build/?*) ;;
 "$top"/*) die "DEST=$dest is inside the kit's tree ($top): choose a directory outside it" ;;
 esac
 if [ -e "$dest" ] && [ ! -d "$dest" ]; then
@@ -51,6 +53,11 @@ if [ -d "$dest" ] && [ -n "$(ls -A "$dest")" ]; then
 	find "$dest" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
 fi
 mkdir -p "$dest" || die "cannot create $dest"
+# First, so that a release cut short is still one that make release replaces.
+{
+	echo "A student repository made by make release (HINTS=$hints) from"
+	echo "$(git rev-parse HEAD) of the kit. make release replaces it."
+} > "$dest/$marker"
 
 # ---- what stays out, and why ------------------------------------------------
 # A path (from git ls-files) the release leaves out: prints its reason.
@@ -200,10 +207,6 @@ cp common/release/grade.yml "$dest/.github/workflows/grade.yml" || die "no commo
 echo "release: .github/workflows/grade.yml: make grade on every push, its table in the job summary"
 
 # ---- done -----------------------------------------------------------------
-{
-	echo "A student repository made by make release (HINTS=$hints) from"
-	echo "$(git rev-parse HEAD) of the kit. make release replaces it."
-} > "$dest/$marker"
 if command -v git >/dev/null; then
 	(cd "$dest" && git init -q -b main && git add -A &&
 		git -c user.name="${GIT_AUTHOR_NAME:-kit release}" -c user.email="${GIT_AUTHOR_EMAIL:-release@localhost}" \
