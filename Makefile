@@ -37,6 +37,26 @@ endif
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
+# ---- the student repository (make release) ----------------------------
+# A release has no solutions/: what the lessons build on from earlier
+# lessons' reference code, and kvmrun, come as objects compiled in the
+# instructors' tree, prebuilt/ARCH/solutions/*.o; each lesson lists its
+# student's files in lessons/LESSON/student-files. The targets that need
+# the solutions stop with one line.
+RELEASE := $(if $(wildcard solutions/.),,yes)
+INSTRUCTORS_ONLY := sanitize sanitize-build mistakes mistakes-run mutants samples fuzz \
+	fuzz-decoder fuzz-with fuzz-emulator-with decoder-diff bench soak fresh-check release
+ifneq ($(RELEASE),)
+ifneq ($(filter $(INSTRUCTORS_ONLY),$(MAKECMDGOALS)),)
+$(error make $(firstword $(filter $(INSTRUCTORS_ONLY),$(MAKECMDGOALS))): instructors' tree only \
+	(this student repository has no reference solutions))
+endif
+ifneq ($(filter 1 yes true,$(SOLUTION)),)
+$(error SOLUTION=1: this student repository has no reference solution; \
+	make lesson-NN runs and grades your code)
+endif
+endif
+
 # ---- host code --------------------------------------------------------
 # Built for ARCH. On an x86_64 host, ARCH=arm64 cross-compiles static
 # programs that run inside the emulated arm64 machine (common/emu),
@@ -127,8 +147,13 @@ ALL_LESSONS := $(patsubst lessons/%/README.md,%,$(wildcard lessons/[0-9][0-9]-*/
 arch_files = $(filter-out %_x86_64.c %_arm64.c,$(1)) $(filter %_$(ARCH).c,$(1))
 # Lessons that exist on ARCH: their solution or their checks have a file
 # for it, or there is no architecture-specific file at all.
-lesson_on_arch = $(if $(or $(wildcard solutions/$(1)/*_$(ARCH).c lessons/$(1)/checks_$(ARCH).c),\
-	$(if $(wildcard solutions/$(1)/*_x86_64.c solutions/$(1)/*_arm64.c),,yes)),$(1))
+# The student's files of a lesson, on every architecture: those of its
+# reference solution (in a release, the list lessons/LESSON/student-files).
+solution_files = $(if $(RELEASE),$(shell cat lessons/$(1)/student-files 2>/dev/null),\
+	$(notdir $(wildcard solutions/$(1)/*.c)))
+lesson_on_arch = $(if $(or $(filter %_$(ARCH).c,$(call solution_files,$(1))),\
+	$(wildcard lessons/$(1)/checks_$(ARCH).c),\
+	$(if $(filter %_x86_64.c %_arm64.c,$(call solution_files,$(1))),,yes)),$(1))
 LESSONS := $(foreach l,$(ALL_LESSONS),$(call lesson_on_arch,$(l)))
 
 # One way to compile a C file of a lesson, whatever its variant:
@@ -157,7 +182,7 @@ MUTANT_CFLAGS := -Wno-error -w -fsanitize=bounds-strict -fsanitize-undefined-tra
 # compiled once into $(OUT)/given/LESSON/, what the lesson builds on from
 # earlier lessons once into $(OUT)/extra/LESSON/; every variant links them.
 define lesson_rules
-$(1)_STUDENT_FILES := $$(call arch_files,$$(notdir $$(wildcard solutions/$(1)/*.c)))
+$(1)_STUDENT_FILES := $$(call arch_files,$$(call solution_files,$(1)))
 $(1)_GUESTS := $$(patsubst %,$(OUT)/guest/$(1)/%.blob.o,$$(basename $$(notdir \
 	$$(wildcard $(GUEST_DIR)/$(1)/*.S $(GUEST_DIR)/$(1)/*.c))))
 $(1)_CHECKS := $$(call arch_files,$$(filter checks%.c,$$(notdir $$(wildcard lessons/$(1)/*.c))))
@@ -183,6 +208,12 @@ $(1)_HIDDEN_OBJS := $$(addprefix $(OUT)/hidden/$(1)/,$$($(1)_HIDDEN:.c=.o))
 $$(eval $$(call compile_rule,$(1),$(OUT)/given/$(1)/%.o,lessons/$(1)/%.c))
 # (An earlier lesson's file sees its own lesson's headers first.)
 $$(eval $$(call compile_rule,$(1),$(OUT)/extra/$(1)/%.o,%.c,-Ilessons/$$$$(word 2,$$$$(subst /, ,$$$$*))))
+ifneq ($(RELEASE),)
+# (In a release: an earlier lesson's reference file as its prebuilt object.)
+$(OUT)/extra/$(1)/solutions/%.o: prebuilt/$(ARCH)/solutions/%.o
+	@mkdir -p $$(@D)
+	$$(Q)cp $$< $$@
+endif
 $$(eval $$(call compile_rule,$(1),$(OUT)/student/$(1)/%.o,lessons/$(1)/%.c))
 $$(eval $$(call compile_rule,$(1),$(OUT)/solution/$(1)/%.o,solutions/$(1)/%.c))
 $$(eval $$(call compile_rule,$(1),$(OUT)/hidden/$(1)/%.o,hidden/$(1)/%.c,-Ihidden/$(1)))
@@ -200,7 +231,7 @@ $(OUT)/$(v)/$(1)/grade: $$(addprefix $(OUT)/given/$(1)/,$$($(1)_CHECKS:.c=.o)) \
 	$$(Q)$$(CC) $$(KIT_LDFLAGS) $(GRADE_WRAP) -o $$@ \
 		$$(filter %.o,$$^) $(GRADE_LIBS)
 )
-LESSON_PROGRAMS += $(foreach v,student solution,$(OUT)/$(v)/$(1)/lesson $(OUT)/$(v)/$(1)/grade)
+LESSON_PROGRAMS += $(foreach v,student $(if $(RELEASE),,solution),$(OUT)/$(v)/$(1)/lesson $(OUT)/$(v)/$(1)/grade)
 # The images themselves too (kvmrun runs them; tests name them).
 GUEST_IMAGES += $$($(1)_GUESTS:.blob.o=.img)
 endef
@@ -223,6 +254,13 @@ KVMRUN_OBJS := $(OUT)/solution/kvmrun/kvmrun.o $(OUT)/solution/kvmrun/options.o 
 		$(OUT)/solution/05-writeback/emulate_arm64.o $(OUT)/given/05-writeback/text.o)
 
 KVMRUN_CFLAGS := -Ilessons -Icommon/abi -I$(GUEST_DIR)/lib
+ifneq ($(RELEASE),)
+# In a release, kvmrun's reference objects are prebuilt (hostile, a
+# self-test of the instructors' tree, is not there).
+$(OUT)/solution/%.o: prebuilt/$(ARCH)/solutions/%.o
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+else
 $(OUT)/solution/kvmrun/kvmrun.o: solutions/kvmrun/kvmrun.c solutions/kvmrun/options.h $(HEADERS) \
 		$(wildcard lessons/*/*.h) | $(CROSS_DEPS)
 	@mkdir -p $(@D)
@@ -231,9 +269,6 @@ $(OUT)/solution/kvmrun/options.o: solutions/kvmrun/options.c solutions/kvmrun/op
 		| $(CROSS_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS) -c -o $@ $<
-
-$(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
-	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ -ljansson $(CAPSTONE_LIBS)
 
 # ---- hostile: lessons 04-05 against guests that probe their edges -------
 # The same reference code as kvmrun, with its own guests built in (the top
@@ -249,6 +284,10 @@ $(OUT)/solution/hostile/hostile.o: solutions/hostile/hostile.c $(HEADERS) $(wild
 $(OUT)/hostile: $(OUT)/solution/hostile/hostile.o $(filter-out $(OUT)/solution/kvmrun/%,\
 		$(KVMRUN_OBJS)) $(HOSTILE_GUESTS) $(LIBKIT)
 	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ -ljansson $(CAPSTONE_LIBS)
+endif
+
+$(OUT)/kvmrun: $(KVMRUN_OBJS) $(LIBKIT)
+	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ -ljansson $(CAPSTONE_LIBS)
 
 # ---- a64dec and decoder-diff: lesson 05's A64 decoder as tools ----------
 # Built from the reference decoder; pure code, so they build and run on
@@ -256,6 +295,13 @@ $(OUT)/hostile: $(OUT)/solution/hostile/hostile.o $(filter-out $(OUT)/solution/k
 # JSON object per line); decoder_diff compares the decoder with Capstone.
 A64DEC_SRCS := solutions/05-writeback/decode.c lessons/05-writeback/text.c
 A64DEC_CFLAGS := -Ilessons -Ilessons/05-writeback
+ifneq ($(RELEASE),)
+# In a release, from the prebuilt objects of a64dec and the decoder.
+$(OUT)/a64dec: $(OUT)/solution/a64dec/a64dec.o $(OUT)/solution/05-writeback/decode.o \
+		$(OUT)/given/05-writeback/text.o
+	$(Q)$(CC) $(KIT_LDFLAGS) -o $@ $^ -ljansson
+A64DEC := $(OUT)/a64dec
+else
 $(OUT)/a64dec: solutions/a64dec/a64dec.c $(A64DEC_SRCS) lessons/05-writeback/a64.h | $(CROSS_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS) $(KIT_LDFLAGS) -o $@ $(filter %.c,$^) -ljansson
@@ -265,6 +311,12 @@ $(OUT)/decoder_diff: solutions/a64dec/decoder_diff.c $(A64DEC_SRCS) lessons/05-w
 	$(Q)$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS) $(KIT_LDFLAGS) -o $@ $(filter %.c,$^) -lcapstone
 # (decoder_diff is a tool of this host: the decoder is the same code on any.)
 A64DEC := $(OUT)/a64dec $(if $(EMULATED),,$(OUT)/decoder_diff)
+# The object make release ships for a64dec (with the decoder's).
+$(OUT)/solution/a64dec/a64dec.o: solutions/a64dec/a64dec.c lessons/05-writeback/a64.h $(HEADERS) \
+		| $(CROSS_DEPS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS) -c -o $@ $<
+endif
 
 # ---- fuzz targets (fuzz/): libFuzzer, ASan and UBSan (clang-14) --------
 # One target per place where a guest or a file talks to the host; each
@@ -320,7 +372,9 @@ $(BUILD)/fuzz/$(1): $$(FUZZ_SRCS_$(1)) $$(FUZZ_DEPS_$(1)) $(HEADERS) $(wildcard 
 	@mkdir -p $$(@D)
 	$$(Q)$$(call fuzz_cc,$(1),$$@,$$(filter %.c,$$(FUZZ_SRCS_$(1))))
 endef
-$(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_rule,$(t))))
+# (Not in a release: a source named as a prerequisite here would take
+# precedence over the prebuilt object of the same reference file.)
+$(if $(RELEASE),,$(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_rule,$(t)))))
 FUZZ_PROGRAMS := $(addprefix $(BUILD)/fuzz/,$(FUZZ_ALL))
 
 # A target built around another version of one of its sources (make
@@ -392,9 +446,9 @@ $(OUT)/tests/%: $(OUT)/common/tests/%.o $(LIBGRADE) $(LIBKIT)
 compdb_lines = $(foreach f,$(1),printf '%s\t%s\n' '$(f)' '$(2)';)
 compdb:
 	@{ $(call compdb_lines,$(CORE_SRCS) $(GRADE_SRCS) $(wildcard common/tests/*.c),$(CC) $(KIT_CFLAGS)) \
-	   $(call compdb_lines,solutions/kvmrun/kvmrun.c,$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS)) \
+	   $(if $(RELEASE),,$(call compdb_lines,solutions/kvmrun/kvmrun.c,$(CC) $(KIT_CFLAGS) $(KVMRUN_CFLAGS)) \
 	   $(call compdb_lines,solutions/a64dec/a64dec.c solutions/a64dec/decoder_diff.c,\
-		$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS)) \
+		$(CC) $(KIT_CFLAGS) $(A64DEC_CFLAGS))) \
 	   $(foreach l,$(LESSONS),$(call compdb_lines,$(addprefix lessons/$(l)/,main.c \
 		$($(l)_STUDENT_FILES) $($(l)_GIVEN) $($(l)_CHECKS)),$(CC) $(KIT_CFLAGS) $($(l)_CFLAGS))) \
 	   $(call compdb_lines,$(wildcard $(GUEST_DIR)/lib/*.c) $(if $(filter arm64,$(ARCH)),guest-x86/lib/printf.c),$(GUEST_COMPILE)) \
@@ -406,22 +460,31 @@ compdb:
 
 # ---- targets ----------------------------------------------------------
 .PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples bench decoder-diff fuzz fuzz-decoder fuzz-with fuzz-emulator-with soak run sanitize fresh-check compdb \
-	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
+	sanitize-build print-lessons print-core-sources print-student-files print-prebuilt mistakes-run release
 
 help:
-	@echo "The KVM hypervisor kit ($(ARCH))"
+	@echo "The KVM hypervisor kit ($(ARCH))$(if $(RELEASE),: the student repository)"
 	@echo
 	@echo "  make lesson-NN        build lesson NN with your code, run it, grade it"
+ifeq ($(RELEASE),)
 	@echo "  make lesson-NN SOLUTION=1    ... with the reference solution"
+endif
 	@echo "  make lesson-NN EMU=1  ... in the emulated machine (no /dev/kvm here? x86: AMD-V)"
 	@echo "  make grade            grade every lesson: score table + build/results.json"
+ifeq ($(RELEASE),)
 	@echo "  make grade HIDDEN=1   ... with the instructor's hidden checks (hidden/README.md)"
 	@echo "  make check            the kit's whole test suite"
+else
+	@echo "  make check            the same as make grade"
+endif
 	@echo "  make docs             the lessons as a small website in build/docs/"
+ifeq ($(RELEASE),)
 	@echo "  make samples          are the sample outputs in the lesson texts what runs print?"
+endif
 	@echo "  make compdb           compile_commands.json for your editor (clangd: go to definition)"
 	@echo "  make run IMAGE=FILE   run any guest image with the kit's reference host"
 	@echo "                        (ARGS=\"--trace\" shows every exit; kvmrun --help)"
+ifeq ($(RELEASE),)
 	@echo "  make sanitize         the solutions' checks built with ASan and UBSan"
 	@echo "  make mutants          how many mutants of the solutions the checks kill"
 	@echo "  make decoder-diff     lesson 05's A64 decoder against Capstone, word by word"
@@ -430,9 +493,13 @@ help:
 	@echo "                        (FUZZ_SECONDS=N each, default 60; FUZZ_TARGETS=\"elf bus\")"
 	@echo "  make fuzz-decoder     ... only lesson 05's decoder and emulator"
 	@echo "  make soak             10,000 VMs, a million exits, 100 hostile guests at once: nothing left behind"
+endif
 	@echo "  make deps             install the Debian/Ubuntu packages the kit needs"
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"
+ifeq ($(RELEASE),)
 	@echo "  make fresh-check      make deps + make check in a brand-new Debian 12 root (root only)"
+	@echo "  make release DEST=DIR [HINTS=full|sections|none]   the student repository"
+endif
 	@echo
 	@echo "Lessons: $(LESSONS)"
 
@@ -444,7 +511,7 @@ deps-check:
 	@bash common/scripts/deps.sh ensure
 
 # kvmrun and hostile need the reference code of lessons 01-04 on this architecture.
-KVMRUN := $(if $(filter 04-mmio,$(LESSONS)),$(OUT)/kvmrun $(OUT)/hostile)
+KVMRUN := $(if $(filter 04-mmio,$(LESSONS)),$(OUT)/kvmrun $(if $(RELEASE),,$(OUT)/hostile))
 
 all: $(LIBKIT) $(LIBGRADE) $(LESSON_PROGRAMS) $(TEST_PROGRAMS) $(KVMRUN) $(GUEST_IMAGES) $(A64DEC)
 
@@ -473,7 +540,8 @@ lesson-%: deps-check
 # make grade HIDDEN=1: the instructor's hidden checks too (hidden/README.md).
 grade: deps-check
 	@$(MAKE) -s --no-print-directory $(LIBKIT) $(LIBGRADE)
-	@HIDDEN="$(HIDDEN)" bash common/scripts/grade-all.sh "$(OUT)" "$(BUILD)/results.json" $(LESSONS)
+	@HIDDEN="$(HIDDEN)" ARCH=$(ARCH) bash common/scripts/grade-all.sh "$(OUT)" "$(BUILD)/results.json" \
+		$(LESSONS)
 
 # The reference solutions' checks (the hostile guests' too) and kvmrun,
 # built with AddressSanitizer and UndefinedBehaviorSanitizer: any memory
@@ -495,6 +563,11 @@ sanitize: deps-check sanitize-build
 EMU_ARCH := $(if $(filter x86_64,$(HOST_ARCH)),arm64)
 AMD_EMU := $(if $(filter x86_64,$(HOST_ARCH)),yes)
 
+ifneq ($(RELEASE),)
+# In the student repository, make check grades the student's code (as make
+# grade); the kit's proof of its own checks is the instructors'.
+check: grade
+else
 check: deps-check
 	@$(MAKE) --no-print-directory all $(FUZZ_PROGRAMS)
 	@$(MAKE) --no-print-directory sanitize-build
@@ -503,6 +576,21 @@ check: deps-check
 	@FUZZ_ALL="$(FUZZ_ALL)" EMU_ARCH="$(EMU_ARCH)" AMD_EMU="$(AMD_EMU)" EMU_LESSONS="$(if $(EMU_ARCH),$(shell $(MAKE) -s \
 		--no-print-directory ARCH=$(EMU_ARCH) print-lessons))" \
 		bash common/scripts/check.sh "$(OUT)" "$(BUILD)" "$(ARCH)" $(LESSONS)
+endif
+
+# make release DEST=DIR [HINTS=full|sections|none]: the student repository
+# (common/scripts/release.sh): the lessons without their solutions, the
+# reference code the lessons build on as prebuilt objects, and a grading
+# workflow. make check builds one in build/release and grades it.
+release: deps-check
+	@bash common/scripts/release.sh "$(DEST)" "$(or $(HINTS),full)"
+
+# The reference files a release ships as objects on ARCH: those the
+# lessons build on (lessons/*/builds-on), and kvmrun's and a64dec's.
+print-prebuilt:
+	@echo $(sort $(foreach l,$(LESSONS),$(filter solutions/%,$($(l)_EXTRA))) \
+		$(patsubst $(OUT)/solution/%.o,solutions/%.c,$(filter $(OUT)/solution/%,$(KVMRUN_OBJS))) \
+		$(if $(filter 05-writeback,$(LESSONS)),solutions/a64dec/a64dec.c solutions/05-writeback/decode.c))
 
 # Every plausible mistake in solutions/*/mistakes.txt must be caught by
 # the checks it names (make check runs this too).

@@ -25,6 +25,11 @@
 #  12. on an x86_64 host, the x86 lessons once more in the emulated x86_64
 #      machine whose KVM is kvm_amd (AMD-V, as on a laptop): solutions,
 #      starters, kvmrun and the mistakes.
+#  ... (13-16: the decoder, the bench report, the fuzz corpora, the soak)
+#  17. the student repository (make release, in BUILD/release): it builds
+#      and grades without solutions/ (starters 0, solutions copied in full
+#      marks), holds no line of a reference file, its workflow validates,
+#      and each HINTS level compiles to the same code.
 #
 # Stages 8, 11 and 12 run in the background from the start (emulated
 # machines), beside the others; what they fetch is fetched first. Each stage writes its results as rows of a TSV file of its own;
@@ -588,6 +593,119 @@ stage_soak() {
 	grep -E '^soak|FAIL' "$logs/soak.txt" | sed 's/^/  /'
 }
 
+# The student repository (make release) in $build/release: it builds and
+# grades every lesson without solutions/, the starters score zero and the
+# solutions copied in full marks, no line of a reference file is in it,
+# its workflow validates, and every HINTS level compiles to the same code.
+stage_release() {
+	local rel=$build/release solved=$build/release-solved log=$logs/release f l h n lines found o a b objcopy
+	local arch_lessons
+	begin_checks
+	mkdir -p "$log"
+	rm -rf "$solved" "$build/release-sections" "$build/release-none"
+	bash common/scripts/release.sh "$rel" full > "$log/release.txt" 2>&1
+	expect_status $? 0 "make release DEST=$rel writes the student repository"
+	expect_line "$log/release.txt" '^release: .* is a git repository with one commit' "the release is a git repository with one commit"
+	[ -d "$rel/solutions" ] && broke "the release has a solutions/ directory" || held
+	# The emulated machines' downloads: the kit's own (shared, never deleted).
+	mkdir -p "$rel/build"
+	for a in arm64 x86_64; do
+		[ -e "$build/emu-$a" ] && [ ! -e "$rel/build/emu-$a" ] && ln -s "$(realpath "$build/emu-$a")" "$rel/build/emu-$a"
+	done
+
+	# A student's first command, and what a release refuses.
+	(cd "$rel" && make -s lesson-01) > "$log/lesson-01.txt" 2>&1
+	expect_status $? 2 "make lesson-01 in the release builds and runs it (the starter fails its checks)"
+	expect_line "$log/lesson-01.txt" '^score 01-first-run: 0/[0-9]+$' "make lesson-01 in the release grades the starter: 0"
+	expect_line "$log/lesson-01.txt" 'TODOs left in your files' "make lesson-01 in the release lists the TODOs left"
+	(cd "$rel" && make -s lesson-01 SOLUTION=1) > "$log/solution.txt" 2>&1
+	expect_status $? 2 "SOLUTION=1 in the release stops"
+	expect_line "$log/solution.txt" 'no reference solution' "SOLUTION=1 in the release says there is no reference solution"
+	for t in fuzz mutants sanitize decoder-diff; do
+		(cd "$rel" && make -s "$t") > "$log/$t.txt" 2>&1
+		expect_status $? 2 "make $t in the release stops"
+		expect_line "$log/$t.txt" "make $t: instructors' tree only" "make $t in the release says: instructors' tree only"
+	done
+	(cd "$rel" && make -s help) > "$log/help.txt" 2>&1
+	grep -Eq 'make (fuzz|mutants|sanitize|samples|fresh-check|release)' "$log/help.txt" &&
+		broke "make help in the release names an instructors' target" || held
+	(cd "$rel" && make -s docs) > "$log/docs.txt" 2>&1
+	expect_status $? 0 "make docs in the release: every page renders, every local link resolves"
+
+	# Grading: the untouched starters score 0 in every lesson (make check
+	# is make grade there), the solutions copied in full marks.
+	n=$(wc -w <<< "${lessons[*]}")
+	(cd "$rel" && make -s check) > "$log/grade-starters.txt" 2>&1
+	expect_status $? 2 "make check in the release grades the starters (and fails)"
+	expect_json "$rel/build/results.json" ".score == 0 and .max_score > 0 and ([.tests[].tags[0]] | unique | length) == $n" \
+		"the starters in the release score 0 in each of the $n lessons"
+	cp -a "$rel" "$solved" && rm -rf "$solved/build/x86_64" "$solved/build/arm64" "$solved/build/grade" "$solved/build/results.json"
+	for l in "${lessons[@]}"; do
+		for f in $(cat "$solved/lessons/$l/student-files"); do cp "solutions/$l/$f" "$solved/lessons/$l/$f"; done
+	done
+	(cd "$solved" && make -s grade) > "$log/grade-solutions.txt" 2>&1
+	expect_status $? 0 "make grade in the release, with the solutions copied in, passes"
+	expect_json "$solved/build/results.json" ".score == .max_score and .max_score > 0 and all(.tests[]; .status == \"passed\") and ([.tests[].tags[0]] | unique | length) == $n" \
+		"the solutions copied into the release score full marks in each of the $n lessons"
+	bash common/release/job-summary.sh "$rel/.github/workflows/grade.yml" "$solved/build/results.json" "$log/job-summary.md" 2>&1
+	expect_status $? 0 "the workflow's summary step runs on a results.json"
+	expect_line "$log/job-summary.md" '^\| \*\*total\*\* \| \| \| \*\*([0-9]+) / \1\*\* \|$' "the job summary's table ends with the total: full marks"
+	expect_line "$log/job-summary.md" '^\| 01-first-run \| [0-9]+ \| 0 \| ([0-9]+) / \1 \|$' "the job summary has a row per lesson"
+	sed 's/^/    /' "$log/job-summary.md"
+
+	# No line of a reference file in the release.
+	bash common/release/solution-lines.sh > "$log/lines.tsv"
+	lines=$(wc -l < "$log/lines.tsv") found=0
+	while IFS=$'\t' read -r f line; do
+		if grep -rlF --exclude-dir=.git --exclude-dir=build -- "$line" "$rel" > "$log/found.txt"; then
+			found=$((found + 1))
+			broke "a line of $f is in the release: $(tr '\n' ' ' < "$log/found.txt")"
+		fi
+	done < "$log/lines.tsv"
+	[ "$found" = 0 ] && [ "$lines" -gt 0 ] && held
+	echo "  grep -rF for $lines lines, one of each reference file: $found found in the release"
+
+	# Its grading workflow.
+	bash common/release/validate.sh "$rel/.github/workflows/grade.yml" > "$log/validate.txt" 2>&1
+	expect_status $? 0 "the release's workflow validates (yamllint, its keys)"
+	grep -v '^ok' "$log/validate.txt"
+	cmp -s common/release/grade.yml "$rel/.github/workflows/grade.yml" && held ||
+		broke "the release's workflow is not common/release/grade.yml"
+
+	# Every HINTS level compiles, on both architectures, to the same code
+	# (the objects of the student's files, without debug information).
+	(cd "$rel" && make -s -j2 all) > "$log/all-full.txt" 2>&1
+	expect_status $? 0 "make all in the release (x86_64)"
+	(cd "$rel" && make -s -j2 ARCH=arm64 all) > "$log/all-arm64.txt" 2>&1
+	expect_status $? 0 "make ARCH=arm64 all in the release (arm64, cross-built)"
+	for h in sections none; do
+		bash common/scripts/release.sh "$build/release-$h" "$h" > "$log/release-$h.txt" 2>&1
+		expect_status $? 0 "make release HINTS=$h"
+		mkdir -p "$build/release-$h/build" && ln -sfn "$(realpath "$build/emu-arm64")" "$build/release-$h/build/emu-arm64"
+		(cd "$build/release-$h" && make -s -j2 all && make -s -j2 ARCH=arm64 all) > "$log/all-$h.txt" 2>&1
+		expect_status $? 0 "the release at HINTS=$h compiles (x86_64 and arm64)"
+		n=0 found=0
+		for o in $(cd "$rel" && find build/x86_64/student build/arm64/student -name '*.o'); do
+			objcopy=objcopy
+			[[ $o == build/arm64/* ]] && objcopy=aarch64-linux-gnu-objcopy
+			a=$log/a.o b=$log/b.o
+			$objcopy --strip-debug "$rel/$o" "$a" && $objcopy --strip-debug "$build/release-$h/$o" "$b" &&
+				cmp -s "$a" "$b" || { found=$((found + 1)); echo "  differs at HINTS=$h: $o"; }
+			n=$((n + 1))
+		done
+		[ "$found" = 0 ] && [ "$n" -gt 0 ] && held || broke "HINTS=$h compiles to other code than HINTS=full ($found of $n objects)"
+		echo "  HINTS=$h: $(grep -o '[0-9]* TODO comments in [0-9]* starter files' "$log/release-$h.txt"); $((n - found)) of $n student objects the same as at HINTS=full"
+	done
+
+	# One arm64 lesson graded in the emulated machine, in the release.
+	if [ -n "${EMU_ARCH:-}" ] || [ "$arch" = arm64 ]; then
+		(cd "$solved" && make -s lesson-01 ARCH=arm64) > "$log/arm64-lesson-01.txt" 2>&1
+		expect_status $? 0 "make lesson-01 ARCH=arm64 in the release, with the solution copied in, passes"
+		expect_line "$log/arm64-lesson-01.txt" '^score 01-first-run: ([0-9]+)/\1$' "arm64 lesson 01 in the release: full marks"
+	fi
+	end_checks "the student repository (make release): builds, grades, holds no solution"
+}
+
 stage_compdb() {
 	local log=$logs/compdb.txt db=compile_commands.json bad
 	begin_checks
@@ -749,12 +867,13 @@ done 3<<'STAGES'
 14|stage_bench|lesson 06's report (make bench's): results.json and a chart that renders
 15|stage_fuzz|fuzz targets: every corpus replayed (ASan, UBSan), and no model is blind
 16|stage_soak|the soak: VMs made and destroyed, a long run, hostile guests at once
+17|stage_release|the student repository (make release): builds, grades, holds no solution
 STAGES
 wait "$arm64_pid" "$emulator_pid" "$amd_pid"
 cat "$logs/stage-8.out" "$logs/stage-11.out" "$logs/stage-12.out"
 
 echo "##### summary ($arch)"
-for n in $(seq 1 16); do
+for n in $(seq 1 17); do
 	[ -f "$logs/stage-$n.tsv" ] || continue
 	ms=$(cat "$logs/stage-$n.time")
 	printf '  %2s. %s: %d.%d s\n' "$n" "$(cat "$logs/stage-$n.title")" $((ms / 1000)) $((ms % 1000 / 100))

@@ -11,6 +11,7 @@
 #
 # `make deps` runs `install`; `make check` and `make lesson-NN` run `ensure`.
 set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
 
 packages() {
 	# Every package the kit uses directly is named here, even one that
@@ -26,13 +27,20 @@ packages() {
 	echo jq                 # reads and checks results.json in the kit's self-tests
 	echo util-linux         # setpriv and unshare, for the kit's skip self-tests
 	echo debian-archive-keyring  # verifies Debian's archive (arm64 fetch, fresh-check)
-	echo debootstrap        # make fresh-check: a brand-new Debian 12 root
-	# make bench: its chart is checked by drawing it (rsvg-convert), with a
-	# font for its labels (the renderer only recommends one).
-	echo librsvg2-bin fonts-dejavu-core
-	# The fuzz targets: clang, and its runtimes of libFuzzer and the sanitizers (only
-	# recommended by clang-14).
-	echo clang-14 libclang-rt-14-dev
+	# What only the instructors' tree uses (a student repository, made by
+	# make release, has no solutions/ and none of these targets).
+	if [ -d "$top/solutions" ]; then
+		echo debootstrap        # make fresh-check: a brand-new Debian 12 root
+		# make bench: its chart is checked by drawing it (rsvg-convert), with a
+		# font for its labels (the renderer only recommends one).
+		echo librsvg2-bin fonts-dejavu-core
+		# The fuzz targets: clang, and its runtimes of libFuzzer and the sanitizers (only
+		# recommended by clang-14).
+		echo clang-14 libclang-rt-14-dev
+		# make release's grading workflow, checked by make check: its YAML and
+		# its keys (yq reads YAML with jq's language).
+		echo yamllint yq
+	fi
 	if [ "$(uname -m)" = x86_64 ]; then
 		# The arm64 lessons, on an x86_64 host: a cross compiler with its
 		# C library (only recommended by the compiler), and an emulated

@@ -47,10 +47,18 @@ for lesson in "$@"; do
 		status=1
 		echo "== $lesson: your code does not build =="
 		sed 's/^/    /' "$log" | tail -n 20
-		# The reference build has the same checks: list them all as failed.
-		make -s --no-print-directory "$out/solution/$lesson/grade" >/dev/null 2>&1 &&
-		"$out/solution/$lesson/grade" "${hidden[@]}" --label "your code (not built)" --not-built "$log" \
-			--json "$dir/$lesson.json" --summary "$summary" > /dev/null
+		if [ -d solutions ]; then
+			# The reference build has the same checks: list them all as failed.
+			make -s --no-print-directory "$out/solution/$lesson/grade" >/dev/null 2>&1 &&
+			"$out/solution/$lesson/grade" "${hidden[@]}" --label "your code (not built)" \
+				--not-built "$log" --json "$dir/$lesson.json" --summary "$summary" > /dev/null
+		else
+			# A release has no solutions: make release wrote what the
+			# reference build reports with --not-built; the log goes in.
+			not_built=prebuilt/${ARCH:-$(uname -m)}/not-built/$lesson
+			jq --rawfile log "$log" '.tests |= map(.output |= (if endswith("\n") then . else . + "\n" end) + $log)' "$not_built.json" \
+				> "$dir/$lesson.json" && cat "$not_built-summary.tsv" >> "$summary"
+		fi
 	fi
 	echo
 done
@@ -64,18 +72,19 @@ while IFS=$'\t' read -r name passed failed skipped score maxscore; do
 done < "$summary"
 printf '%-28s %3s/%-3s\n' total "$total" "$max"
 
-# One results.json: every lesson's tests in order (each with its
-# visibility), the total score from the summaries (as in the table above),
-# visible at once whatever the tests' visibility.
+# One results.json: every lesson's tests in order, each with its
+# visibility and tagged with its lesson (Gradescope's "tags"), the total
+# score from the summaries (as in the table above), visible at once
+# whatever the tests' visibility.
 jsons=()
 for lesson in "$@"; do
 	[ -f "$dir/$lesson.json" ] && jsons+=("$dir/$lesson.json")
 done
-# (No lesson's JSON: jq must not wait for one on stdin.)
-if ! jq -n --argjson score "$total" --argjson max_score "$max" \
-	'{tests: [inputs | (.tests // [])[]], score: $score, max_score: $max_score,
-	  visibility: "visible"}' \
-	"${jsons[@]}" < /dev/null > "$results"; then
+if ! for json in "${jsons[@]}"; do
+	jq --arg lesson "$(basename "$json" .json)" '(.tests // []) | map(. + {tags: [$lesson]})' "$json"
+done | jq -s --argjson score "$total" --argjson max_score "$max" \
+	'{tests: (add // []), score: $score, max_score: $max_score, visibility: "visible"}' \
+	> "$results"; then
 	echo "grade-all: could not merge ${jsons[*]} into $results" >&2
 	status=1
 fi
