@@ -12,6 +12,18 @@
 # `make deps` runs `install`; `make check` and `make lesson-NN` run `ensure`.
 set -euo pipefail
 
+# Debian 12's clang-14 (14.0.6) has its runtimes in a package of their
+# own; Ubuntu 22.04's (14.0.0) still has them in libclang-common-14-dev.
+clang_runtimes() {
+	local id= version=
+	# shellcheck disable=SC1091
+	[ -r /etc/os-release ] && { . /etc/os-release; id=${ID:-} version=${VERSION_ID:-}; }
+	case $id:$version in
+	ubuntu:22.04|ubuntu:20.04) echo libclang-common-14-dev ;;
+	*) echo libclang-rt-14-dev ;;
+	esac
+}
+
 packages() {
 	# Every package the kit uses directly is named here, even one that
 	# something else already depends on or recommends: `make deps` installs
@@ -25,6 +37,7 @@ packages() {
 	echo pandoc             # make docs: the lessons as a website
 	echo jq                 # reads and checks results.json in the kit's self-tests
 	echo util-linux         # setpriv and unshare, for the kit's skip self-tests
+	echo zip unzip          # make gradescope: the autograder's zip, and its self-test
 	echo debian-archive-keyring  # verifies Debian's archive (arm64 fetch, fresh-check)
 	echo debootstrap        # make fresh-check: a brand-new Debian 12 root
 	# make bench: its chart is checked by drawing it (rsvg-convert), with a
@@ -32,7 +45,7 @@ packages() {
 	echo librsvg2-bin fonts-dejavu-core
 	# The fuzz targets: clang, and its runtimes of libFuzzer and the sanitizers (only
 	# recommended by clang-14).
-	echo clang-14 libclang-rt-14-dev
+	echo clang-14 "$(clang_runtimes)"
 	if [ "$(uname -m)" = x86_64 ]; then
 		# The arm64 lessons, on an x86_64 host: a cross compiler with its
 		# C library (only recommended by the compiler), and an emulated
