@@ -406,7 +406,8 @@ compdb:
 
 # ---- targets ----------------------------------------------------------
 .PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples bench decoder-diff fuzz fuzz-decoder fuzz-with fuzz-emulator-with soak run sanitize fresh-check compdb \
-	sanitize-build print-lessons print-core-sources print-student-files mistakes-run
+	sanitize-build print-lessons print-core-sources print-student-files mistakes-run \
+	grade-build gradescope
 
 help:
 	@echo "The KVM hypervisor kit ($(ARCH))"
@@ -416,6 +417,8 @@ help:
 	@echo "  make lesson-NN EMU=1  ... in the emulated machine (no /dev/kvm here? x86: AMD-V)"
 	@echo "  make grade            grade every lesson: score table + build/results.json"
 	@echo "  make grade HIDDEN=1   ... with the instructor's hidden checks (hidden/README.md)"
+	@echo "  make gradescope       build/gradescope/autograder.zip, the autograder for Gradescope"
+	@echo "                        (GRADE_ARCHES=\"x86_64 arm64\"; common/gradescope/README.md)"
 	@echo "  make check            the kit's whole test suite"
 	@echo "  make docs             the lessons as a small website in build/docs/"
 	@echo "  make samples          are the sample outputs in the lesson texts what runs print?"
@@ -474,6 +477,19 @@ lesson-%: deps-check
 grade: deps-check
 	@$(MAKE) -s --no-print-directory $(LIBKIT) $(LIBGRADE)
 	@HIDDEN="$(HIDDEN)" bash common/scripts/grade-all.sh "$(OUT)" "$(BUILD)/results.json" $(LESSONS)
+
+# What `make grade` builds, built ahead: the libraries, and each lesson's
+# grade program on the starter code and on the reference (whose checks
+# list a lesson that does not build). The autograder's setup.sh runs it.
+grade-build: $(LIBKIT) $(LIBGRADE) $(foreach l,$(LESSONS),$(OUT)/student/$(l)/grade \
+	$(OUT)/solution/$(l)/grade)
+
+# make gradescope [GRADE_ARCHES="x86_64 arm64"]: build/gradescope/autograder.zip,
+# Gradescope's autograder for every lesson of those architectures
+# (common/gradescope/README.md).
+GRADE_ARCHES ?= x86_64
+gradescope: deps-check
+	@bash common/scripts/gradescope.sh "$(BUILD)/gradescope" "$(GRADE_ARCHES)"
 
 # The reference solutions' checks (the hostile guests' too) and kvmrun,
 # built with AddressSanitizer and UndefinedBehaviorSanitizer: any memory
