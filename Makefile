@@ -487,9 +487,11 @@ grade-build: $(LIBKIT) $(LIBGRADE) $(foreach l,$(LESSONS),$(OUT)/student/$(l)/gr
 # make gradescope [GRADE_ARCHES="x86_64 arm64"]: build/gradescope/autograder.zip,
 # Gradescope's autograder for every lesson of those architectures
 # (common/gradescope/README.md).
+# (GRADESCOPE_OUT: another directory for it; make check's stage 18 uses one.)
 GRADE_ARCHES ?= x86_64
+GRADESCOPE_OUT ?= $(BUILD)/gradescope
 gradescope: deps-check
-	@bash common/scripts/gradescope.sh "$(BUILD)/gradescope" "$(GRADE_ARCHES)"
+	@bash common/scripts/gradescope.sh "$(GRADESCOPE_OUT)" "$(GRADE_ARCHES)"
 
 # The reference solutions' checks (the hostile guests' too) and kvmrun,
 # built with AddressSanitizer and UndefinedBehaviorSanitizer: any memory
@@ -557,5 +559,5 @@ print-student-files:
 
 clean:
 	rm -rf $(BUILD)/x86_64 $(BUILD)/arm64 $(BUILD)/*-emu $(BUILD)/*-sanitize $(BUILD)/check \
-		$(BUILD)/grade $(BUILD)/docs $(BUILD)/results.json
+		$(BUILD)/grade $(BUILD)/docs $(BUILD)/results.json $(BUILD)/gradescope
 	@echo "(kept $(BUILD)/emu-*, the emulated machines' downloads, and $(BUILD)/fresh, fresh-check's bare Debian root)"

@@ -48,9 +48,10 @@ emu=1
 if [ -n "${AUTOGRADER_EMU_CACHE:-}" ]; then
 	for a in $GRADE_ARCHES; do
 		[ -e "build/emu-$a" ] && continue
-		mkdir -p "$AUTOGRADER_EMU_CACHE/emu-$a" &&
-		ln -s "$(realpath "$AUTOGRADER_EMU_CACHE/emu-$a")" "build/emu-$a" ||
+		if ! { mkdir -p "$AUTOGRADER_EMU_CACHE/emu-$a" &&
+		       ln -s "$(realpath "$AUTOGRADER_EMU_CACHE/emu-$a")" "build/emu-$a"; }; then
 			die "cannot link build/emu-$a to $AUTOGRADER_EMU_CACHE/emu-$a"
+		fi
 	done
 fi
 # The emulated machine for ARCH: its downloads, and its default kernel.

@@ -718,10 +718,11 @@ stage_amd() {
 }
 
 stage_gradescope() {
-	local gs=$logs/gradescope zip=$build/gradescope/autograder.zip r
+	local gs=$logs/gradescope zip=$logs/gradescope/zip/autograder.zip r
 	rm -rf "$gs" && mkdir -p "$gs"
 	begin_checks
-	make -s --no-print-directory gradescope GRADE_ARCHES=x86_64 > "$gs/zip.txt" 2>&1
+	make -s --no-print-directory gradescope GRADE_ARCHES=x86_64 GRADESCOPE_OUT="$gs/zip" \
+		> "$gs/zip.txt" 2>&1
 	expect_status $? 0 "make gradescope builds $zip"
 	cat "$gs/zip.txt"
 	unzip -Z1 "$zip" > "$gs/zip-list.txt" 2>&1

@@ -28,8 +28,10 @@ kit_source() { # DEST
 
 die() { echo "gradescope: $*" >&2; exit 1; }
 
-[ -n "${arches// /}" ] || die "GRADE_ARCHES is empty: name x86_64, arm64 or both"
-for a in $arches; do
+read -ra arch_list <<< "$arches"
+arches=${arch_list[*]:-}
+[ -n "$arches" ] || die "GRADE_ARCHES is empty: name x86_64, arm64 or both"
+for a in "${arch_list[@]}"; do
 	[ -f "common/arch/$a.c" ] ||
 		die "GRADE_ARCHES: the kit has no back end for '$a' (x86_64 or arm64)"
 done
@@ -50,11 +52,11 @@ chmod +x "$stage/setup.sh" "$stage/run_autograder"
 commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
 {
 	echo "# Written by make gradescope (common/scripts/gradescope.sh)."
-	printf 'GRADE_ARCHES=%q\n' "$(echo $arches)"
+	printf 'GRADE_ARCHES=%q\n' "$arches"
 	printf 'KIT_VERSION=%q\n' "$commit"
 } > "$stage/autograder.conf"
 
 (cd "$stage" && zip -qr -X ../autograder.zip setup.sh run_autograder autograder.conf README.md kit) ||
 	die "zip failed"
-echo "gradescope: $dir/autograder.zip (kit $commit; grades: $(echo $arches);" \
+echo "gradescope: $dir/autograder.zip (kit $commit; grades: $arches;" \
 	"$(find "$stage/kit" -type f | wc -l) files, $(du -h "$dir/autograder.zip" | cut -f1))"
