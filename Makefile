@@ -460,7 +460,8 @@ compdb:
 
 # ---- targets ----------------------------------------------------------
 .PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples bench decoder-diff fuzz fuzz-decoder fuzz-with fuzz-emulator-with soak run sanitize fresh-check compdb \
-	sanitize-build print-lessons print-core-sources print-student-files print-prebuilt mistakes-run release
+	sanitize-build print-lessons print-core-sources print-student-files print-prebuilt mistakes-run \
+	release grade-build gradescope
 
 help:
 	@echo "The KVM hypervisor kit ($(ARCH))$(if $(RELEASE),: the student repository)"
@@ -473,6 +474,8 @@ endif
 	@echo "  make grade            grade every lesson: score table + build/results.json"
 ifeq ($(RELEASE),)
 	@echo "  make grade HIDDEN=1   ... with the instructor's hidden checks (hidden/README.md)"
+	@echo "  make gradescope       build/gradescope/autograder.zip, the autograder for Gradescope"
+	@echo "                        (GRADE_ARCHES=\"x86_64 arm64\"; common/gradescope/README.md)"
 	@echo "  make check            the kit's whole test suite"
 else
 	@echo "  make check            the same as make grade"
@@ -542,6 +545,21 @@ grade: deps-check
 	@$(MAKE) -s --no-print-directory $(LIBKIT) $(LIBGRADE)
 	@HIDDEN="$(HIDDEN)" ARCH=$(ARCH) bash common/scripts/grade-all.sh "$(OUT)" "$(BUILD)/results.json" \
 		$(LESSONS)
+
+# What `make grade` builds, built ahead: the libraries, and each lesson's
+# grade program on the starter code and on the reference (whose checks
+# list a lesson that does not build). The autograder's setup.sh runs it.
+grade-build: $(LIBKIT) $(LIBGRADE) $(foreach l,$(LESSONS),$(OUT)/student/$(l)/grade \
+	$(OUT)/solution/$(l)/grade)
+
+# make gradescope [GRADE_ARCHES="x86_64 arm64"]: build/gradescope/autograder.zip,
+# Gradescope's autograder for every lesson of those architectures
+# (common/gradescope/README.md).
+# (GRADESCOPE_OUT: another directory for it; make check's stage 18 uses one.)
+GRADE_ARCHES ?= x86_64
+GRADESCOPE_OUT ?= $(BUILD)/gradescope
+gradescope: deps-check
+	@bash common/scripts/gradescope.sh "$(GRADESCOPE_OUT)" "$(GRADE_ARCHES)"
 
 # The reference solutions' checks (the hostile guests' too) and kvmrun,
 # built with AddressSanitizer and UndefinedBehaviorSanitizer: any memory
@@ -629,5 +647,5 @@ print-student-files:
 
 clean:
 	rm -rf $(BUILD)/x86_64 $(BUILD)/arm64 $(BUILD)/*-emu $(BUILD)/*-sanitize $(BUILD)/check \
-		$(BUILD)/grade $(BUILD)/docs $(BUILD)/results.json
+		$(BUILD)/grade $(BUILD)/docs $(BUILD)/results.json $(BUILD)/gradescope
 	@echo "(kept $(BUILD)/emu-*, the emulated machines' downloads, and $(BUILD)/fresh, fresh-check's bare Debian root)"

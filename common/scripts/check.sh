@@ -25,11 +25,18 @@
 #  12. on an x86_64 host, the x86 lessons once more in the emulated x86_64
 #      machine whose KVM is kvm_amd (AMD-V, as on a laptop): solutions,
 #      starters, kvmrun and the mistakes.
-#  ... (13-16: the decoder, the bench report, the fuzz corpora, the soak)
+#  13. lesson 05's decoder against Capstone, and a64dec;
+#  14. lesson 06's report (make bench's): results.json and its chart;
+#  15. every fuzz corpus replayed, and each target around mistaken code;
+#  16. a short soak: VMs made and destroyed, a long run, 100 kvmrun at once;
 #  17. the student repository (make release, in BUILD/release): it builds
 #      and grades without solutions/ (starters 0, solutions copied in full
 #      marks), holds no line of a reference file, its workflow validates,
-#      and each HINTS level compiles to the same code.
+#      and each HINTS level compiles to the same code;
+#  18. the Gradescope autograder (make gradescope): its zip unpacked in a
+#      stand-in for /autograder, setup.sh, and run_autograder on three
+#      submissions (the starters: 0; the solutions: full marks; a lesson
+#      that does not compile: 0 there, with the compiler's messages).
 #
 # Stages 8, 11 and 12 run in the background from the start (emulated
 # machines), beside the others; what they fetch is fetched first. Each stage writes its results as rows of a TSV file of its own;
@@ -343,7 +350,7 @@ stage_sanitize() {
 batch_results() { # batch-file out-directory row-prefix label
 	local name
 	while IFS=$'\t' read -r name _; do
-		case $name in kvmrun-*) continue ;; esac
+		case $name in kvmrun-*|hostile|soak) continue ;; esac
 		if [ -f "$2/$name/summary.tsv" ]; then
 			sed "s/^/$3: /" "$2/$name/summary.tsv" >> "$summary"
 		else
@@ -831,6 +838,82 @@ stage_amd() {
 	end_checks "AMD-V: a student without /dev/kvm grades in the emulated machine"
 }
 
+stage_gradescope() {
+	local gs=$logs/gradescope zip=$logs/gradescope/zip/autograder.zip r
+	rm -rf "$gs" && mkdir -p "$gs"
+	begin_checks
+	make -s --no-print-directory gradescope GRADE_ARCHES=x86_64 GRADESCOPE_OUT="$gs/zip" \
+		> "$gs/zip.txt" 2>&1
+	expect_status $? 0 "make gradescope builds $zip"
+	cat "$gs/zip.txt"
+	unzip -Z1 "$zip" > "$gs/zip-list.txt" 2>&1
+	for f in setup.sh run_autograder autograder.conf kit/Makefile kit/common/scripts/grade-all.sh \
+		kit/hidden/README.md; do
+		grep -qx -- "$f" "$gs/zip-list.txt"
+		expect_status $? 0 "the zip has $f"
+	done
+	# A stand-in for Gradescope's /autograder: the zip in source/, setup.sh
+	# run there (the packages are here; no emulated machine: this host
+	# has /dev/kvm).
+	r=$(realpath "$gs")/root
+	mkdir -p "$r/source" && unzip -q "$zip" -d "$r/source"
+	(cd "$r/source" && AUTOGRADER_ROOT=$r AUTOGRADER_SKIP_DEPS=1 AUTOGRADER_EMU=0 bash setup.sh) \
+		> "$gs/setup.txt" 2>&1
+	expect_status $? 0 "setup.sh builds the kit (its log: $gs/setup.txt)"
+	# submit NAME: run_autograder on $r/submission; its results in NAME.json.
+	submit() {
+		AUTOGRADER_ROOT=$r bash "$r/source/run_autograder" > "$gs/$1.txt" 2>&1
+		expect_status $? 0 "$1: run_autograder ends well (its log: $gs/$1.txt)"
+		cp "$r/results/results.json" "$gs/$1.json" 2>/dev/null
+		expect_json "$gs/$1.json" '(.score | type) == "number" and (.execution_time | type) == "number" and .visibility == "visible" and .stdout_visibility == "hidden" and (.output | type) == "string" and (.tests | length) > 0' \
+			"$1: results.json in Gradescope's schema (score, execution_time, output, visibility)"
+		expect_json "$gs/$1.json" 'all(.tests[]; (.name | type) == "string" and (.score | type) == "number" and (.max_score | type) == "number" and (.status == "passed" or .status == "failed") and (.output | type) == "string")' \
+			"$1: each test has a name, score, max_score, status and output"
+		expect_json "$gs/$1.json" 'all(.tests[]; .visibility == "visible" or .visibility == "after_published")' \
+			"$1: every test has a visibility"
+		expect_json "$gs/$1.json" '[.tests[] | select(.visibility == "after_published") | .name] | length > 0 and all(test("^[0-9][0-9]-[a-z-]+: [a-z0-9_]+: "))' \
+			"$1: the hidden checks are there, after_published, named with their lesson"
+		expect_json "$gs/$1.json" '.score == ([.tests[].score] | add)' "$1: the score is the tests' sum"
+		expect_line "$gs/$1.json" "x86_64 on this machine's KVM" "$1: the output says how x86_64 was run"
+	}
+	# (a) The untouched starters, as a whole repository: 0.
+	rm -rf "$r/submission" && mkdir -p "$r/submission" && cp -r lessons "$r/submission/"
+	submit starters
+	expect_json "$gs/starters.json" '.score == 0 and all(.tests[]; .status == "failed")' \
+		"starters: score 0, every test failed"
+	# (b) The reference files, uploaded one by one by name: full marks.
+	rm -rf "$r/submission" && mkdir -p "$r/submission" && cp solutions/[0-9][0-9]-*/*.c "$r/submission/"
+	submit solutions
+	expect_json "$gs/solutions.json" '.score > 0 and .score == ([.tests[].max_score] | add) and all(.tests[]; .status == "passed")' \
+		"solutions: full marks, every test passed"
+	expect_json "$gs/solutions.json" '[.tests[] | select(.visibility == "after_published")] | all(.score == .max_score and .max_score > 0)' \
+		"solutions: every hidden check's points"
+	expect_json "$gs/solutions.json" "[.tests[].name | split(\": \")[0]] | unique == $(printf '%s\n' "${lessons[@]}" | jq -R . | jq -sc .)" \
+		"solutions: every lesson graded"
+	# (c) A repository in a top directory, the solutions in it, lesson 03's
+	# hypercall.c broken, and a checks.c and a Makefile of the student's
+	# (never used).
+	rm -rf "$r/submission" && mkdir -p "$r/submission/repo-main" && cp -r lessons "$r/submission/repo-main/"
+	for d in solutions/[0-9][0-9]-*/; do cp "$d"*.c "$r/submission/repo-main/lessons/$(basename "$d")/"; done
+	echo 'int broken( {' >> "$r/submission/repo-main/lessons/03-hypercalls/hypercall.c"
+	echo 'this is not C' > "$r/submission/repo-main/lessons/01-first-run/checks.c"
+	printf 'grade:\n\techo 999\n' > "$r/submission/repo-main/Makefile"
+	submit broken
+	expect_json "$gs/broken.json" '[.tests[] | select(.name | startswith("03-hypercalls: "))] | length > 0 and all(.score == 0 and .status == "failed" and (.output | test("hypercall\\.c:[0-9]+:[0-9]+: error: ")))' \
+		"broken: lesson 03 scores 0, each test with the compiler's message"
+	expect_json "$gs/broken.json" '[.tests[] | select(.name | startswith("03-hypercalls: ") | not)] | length > 0 and all(.status == "passed")' \
+		"broken: the other lessons graded as usual (the student's checks.c and Makefile unused)"
+	jq -e --slurpfile s "$gs/solutions.json" '.score == $s[0].score - ([$s[0].tests[] | select(.name | startswith("03-hypercalls: ")) | .max_score] | add)' \
+		"$gs/broken.json" > /dev/null
+	expect_status $? 0 "broken: the total is the solutions' less lesson 03's points"
+	expect_line "$gs/broken.json" '03-hypercalls +0/[0-9]+' "broken: the output's table has lesson 03 at 0"
+	end_checks "Gradescope: the autograder's zip, setup.sh, and three submissions"
+	for r in starters solutions broken; do
+		jq -r --arg r "$r" '"  \($r): score \(.score), \(.tests | length) tests, \(.execution_time) s"' \
+			"$gs/$r.json" 2>/dev/null
+	done
+}
+
 # ---- the run ------------------------------------------------------------
 # What the emulated machines need, fetched once before they start.
 if [ -n "${EMU_ARCH:-}" ]; then
@@ -868,12 +951,13 @@ done 3<<'STAGES'
 15|stage_fuzz|fuzz targets: every corpus replayed (ASan, UBSan), and no model is blind
 16|stage_soak|the soak: VMs made and destroyed, a long run, hostile guests at once
 17|stage_release|the student repository (make release): builds, grades, holds no solution
+18|stage_gradescope|the Gradescope autograder: its zip, setup.sh and three submissions
 STAGES
 wait "$arm64_pid" "$emulator_pid" "$amd_pid"
 cat "$logs/stage-8.out" "$logs/stage-11.out" "$logs/stage-12.out"
 
 echo "##### summary ($arch)"
-for n in $(seq 1 17); do
+for n in $(seq 1 18); do
 	[ -f "$logs/stage-$n.tsv" ] || continue
 	ms=$(cat "$logs/stage-$n.time")
 	printf '  %2s. %s: %d.%d s\n' "$n" "$(cat "$logs/stage-$n.title")" $((ms / 1000)) $((ms % 1000 / 100))

@@ -13,6 +13,18 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
+# Debian 12's clang-14 (14.0.6) has its runtimes in a package of their
+# own; Ubuntu 22.04's (14.0.0) still has them in libclang-common-14-dev.
+clang_runtimes() {
+	local id= version=
+	# shellcheck disable=SC1091
+	[ -r /etc/os-release ] && { . /etc/os-release; id=${ID:-} version=${VERSION_ID:-}; }
+	case $id:$version in
+	ubuntu:22.04|ubuntu:20.04) echo libclang-common-14-dev ;;
+	*) echo libclang-rt-14-dev ;;
+	esac
+}
+
 packages() {
 	# Every package the kit uses directly is named here, even one that
 	# something else already depends on or recommends: `make deps` installs
@@ -34,12 +46,13 @@ packages() {
 		# make bench: its chart is checked by drawing it (rsvg-convert), with a
 		# font for its labels (the renderer only recommends one).
 		echo librsvg2-bin fonts-dejavu-core
-		# The fuzz targets: clang, and its runtimes of libFuzzer and the sanitizers (only
-		# recommended by clang-14).
-		echo clang-14 libclang-rt-14-dev
+		# The fuzz targets: clang, and its runtimes of libFuzzer and the
+		# sanitizers (only recommended by clang-14).
+		echo clang-14 "$(clang_runtimes)"
 		# make release's grading workflow, checked by make check: its YAML and
 		# its keys (yq reads YAML with jq's language).
 		echo yamllint yq
+		echo zip unzip          # make gradescope: the autograder's zip, and its self-test
 	fi
 	if [ "$(uname -m)" = x86_64 ]; then
 		# The arm64 lessons, on an x86_64 host: a cross compiler with its
