@@ -547,10 +547,12 @@ grade: deps-check
 		$(LESSONS)
 
 # What `make grade` builds, built ahead: the libraries, and each lesson's
-# grade program on the starter code and on the reference (whose checks
-# list a lesson that does not build). The autograder's setup.sh runs it.
+# grade program on the starter code and, in the instructors' tree, on the
+# reference (whose checks list a lesson that does not build; a release
+# has them listed in prebuilt/ARCH/not-built/). The autograder's setup.sh
+# runs it.
 grade-build: $(LIBKIT) $(LIBGRADE) $(foreach l,$(LESSONS),$(OUT)/student/$(l)/grade \
-	$(OUT)/solution/$(l)/grade)
+	$(if $(RELEASE),,$(OUT)/solution/$(l)/grade))
 
 # make gradescope [GRADE_ARCHES="x86_64 arm64"]: build/gradescope/autograder.zip,
 # Gradescope's autograder for every lesson of those architectures

@@ -852,6 +852,9 @@ stage_gradescope() {
 		grep -qx -- "$f" "$gs/zip-list.txt"
 		expect_status $? 0 "the zip has $f"
 	done
+	# The kit inside is the student release with hidden/: no solution.
+	! grep -q '^kit/solutions/' "$gs/zip-list.txt"
+	expect_status $? 0 "the zip's kit has no solutions/ (it is make release's, with hidden/)"
 	# A stand-in for Gradescope's /autograder: the zip in source/, setup.sh
 	# run there (the packages are here; no emulated machine: this host
 	# has /dev/kvm).

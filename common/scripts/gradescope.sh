@@ -19,11 +19,11 @@ set -uo pipefail
 dir=$1 arches=$2
 
 # Where the kit inside the autograder comes from: DEST gets a tree that
-# grades every lesson, hidden checks included. For now, the instructors'
-# whole tree (every file git tracks, as it is in the work tree); once the
-# student release exists, it is that release plus hidden/.
+# grades every lesson, hidden checks included, and holds no solution: the
+# student release (make release), with hidden/ and the hidden checks in
+# its lists for code that does not build (KIT_RELEASE_FOR_GRADER).
 kit_source() { # DEST
-	git ls-files -z | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C "$1"
+	KIT_RELEASE_FOR_GRADER=1 bash common/scripts/release.sh "$1" full
 }
 
 die() { echo "gradescope: $*" >&2; exit 1; }

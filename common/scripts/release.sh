@@ -21,10 +21,17 @@
 # release leaves out becomes its text. .github/workflows/grade.yml is
 # common/release/grade.yml.
 #
-# DEST must be outside this tree (or under its build/), and empty or a previous release (which
-# it replaces). Prints what it did, one line a step; exit 1 on an error.
+# DEST must be outside this tree (or under its build/), and empty or a
+# previous release (which it replaces). Prints what it did, one line a
+# step; exit 1 on an error.
+#
+# With KIT_RELEASE_FOR_GRADER=1 (make gradescope), the tree is the
+# grader's, never a student's: hidden/ goes in too, and the lists of
+# checks for code that does not build include the hidden ones.
 set -uo pipefail
 dest=${1:-} hints=${2:-full}
+for_grader=()
+[ "${KIT_RELEASE_FOR_GRADER:-}" = 1 ] && for_grader=(--hidden)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 marker=.kit-release
@@ -140,15 +147,17 @@ for arch in $arches; do
 	mkdir -p "$nb"
 	if [ "$arch" = "$(uname -m | sed 's/^aarch64$/arm64/')" ]; then
 		for l in $arch_lessons; do
-			"build/$arch/solution/$l/grade" --label "your code (not built)" --not-built /dev/null \
+			"build/$arch/solution/$l/grade" "${for_grader[@]}" --label "your code (not built)" \
+				--not-built /dev/null \
 				--json "$nb/$l.json" --summary "$nb/$l-summary.tsv" > /dev/null
 		done
 	else
 		work=build/release-$arch
 		rm -rf "$work" && mkdir -p "$work"
 		for l in $arch_lessons; do
-			printf '%s\t%s\t--label\tyour code (not built)\t--not-built\t/dev/null\t--json\t%s.json\t--summary\t%s-summary.tsv\n' \
-				"$l" "$(realpath "build/$arch/solution/$l/grade")" "$l" "$l"
+			printf '%s\t%s\t%s--label\tyour code (not built)\t--not-built\t/dev/null\t--json\t%s.json\t--summary\t%s-summary.tsv\n' \
+				"$l" "$(realpath "build/$arch/solution/$l/grade")" \
+				"${for_grader:+--hidden$'\t'}" "$l" "$l"
 		done > "$work/batch.txt"
 		common/emu/run.sh --machine "$arch" --cache "build/emu-$arch" --fetch --quiet \
 			--batch "$work/batch.txt" --out "$work/runs" > "$work/run.txt" 2>&1 ||
@@ -205,6 +214,12 @@ echo "release: ${#texts[@]} texts: instructors' parts out, links to what is left
 mkdir -p "$dest/.github/workflows"
 cp common/release/grade.yml "$dest/.github/workflows/grade.yml" || die "no common/release/grade.yml"
 echo "release: .github/workflows/grade.yml: make grade on every push, its table in the job summary"
+
+# ---- the grader's: the hidden checks ---------------------------------------
+if [ ${#for_grader[@]} -gt 0 ]; then
+	cp -a hidden "$dest/" || die "cannot copy hidden/"
+	echo "release: hidden/: the hidden checks (KIT_RELEASE_FOR_GRADER: a grader's tree, not a student's)"
+fi
 
 # ---- done -----------------------------------------------------------------
 if command -v git >/dev/null; then
