@@ -224,6 +224,30 @@ stage_skips() {
 	else
 		skip_case 3 "the /dev/kvm-hidden-in-a-mount-namespace case: $why"
 	fi
+	# Not a skip: without /dev/kvm, make grade ARCH=arm64 grades the arm64
+	# lessons in the emulated arm64 machine (QEMU emulates the CPU; the host
+	# needs no KVM), and says so. Here on the starters: every check runs
+	# and fails, none is skipped.
+	if [ -n "$why" ]; then
+		skip_case 4 "make grade ARCH=arm64 with /dev/kvm hidden: $why"
+	elif [ -z "${EMU_ARCH:-}" ]; then
+		skip_case 4 "make grade ARCH=arm64 with /dev/kvm hidden: this host is not x86_64 (no emulated arm64 machine here)"
+	else
+		log=$logs/grade-arm64-nokvm.txt
+		# shellcheck disable=SC2016
+		(unset KIT_FAIL_ON_SKIP; unshare -m --propagation private bash -c '
+			d=$(mktemp -d) && mount -t tmpfs none "$d" &&
+			cp -a /dev/null /dev/zero /dev/random /dev/urandom /dev/full "$d"/ &&
+			mkdir "$d/shm" && mount --bind "$d" /dev && mount -t tmpfs none /dev/shm &&
+			[ ! -e /dev/kvm ] && exec make --no-print-directory grade ARCH=arm64') > "$log" 2>&1
+		expect_status $? 2 "make grade ARCH=arm64 with /dev/kvm hidden runs, and the starters fail (make: 2)"
+		expect_line "$log" '^grade: arm64 lessons graded in the emulated arm64 machine' \
+			"... in the emulated arm64 machine, and it says so"
+		expect_line "$log" '^0 passed, [1-9][0-9]* failed, 0 skipped$' "... every check ran: none skipped"
+		expect_json "$build/results.json" '.score == 0 and (.tests | length) > 0 and (.output | test("emulated arm64 machine"))' \
+			"... and results.json says where it graded"
+		grep -E '^grade:|^total|passed, .* failed' "$log" | sed 's/^/  /'
+	fi
 	end_checks "honest skips"
 }
 
