@@ -195,11 +195,17 @@ static int dev_write(struct mmio_device *dev, uint64_t offset, const uint8_t *da
 /* struct input and take(): fuzz/input.h. */
 
 /* A register's value, from 4 bytes: odd, somewhere near the device (base
- * registers); even, a pattern with both halves set (indexes, data). */
+ * registers); 2 mod 4, within 1 KiB of 0 or of 2^64, where an address or
+ * a writeback wraps; 0 mod 4, a pattern with both halves set (indexes,
+ * data). */
 static uint64_t reg_value(uint32_t r)
 {
+	uint64_t near = (r >> 8) & 0x3ff;
+
 	if (r & 1)
 		return DEV_GPA + (uint64_t)(int64_t)(int16_t)(r >> 8);
+	if (r & 2)
+		return (r & 4) ? 0 - near : near;
 	return (uint64_t)r << 32 | (r ^ 0x5a5a5a5a);
 }
 
