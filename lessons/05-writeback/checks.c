@@ -11,20 +11,8 @@
 #include "oracle.h"
 #include "grade/grade.h"
 #include "checks_arch.h"
+#include "checks_decode.h"
 
-/* One word and what it must decode to (from the Arm ARM's encodings; the
- * text is what a disassembler writes). */
-struct want {
-	uint32_t word;
-	const char *text;
-	bool load, sign, pair;
-	unsigned size, dest_bits, rt, rt2, rn;
-	enum a64_mode mode;
-	int64_t offset;
-	unsigned rm;
-	enum a64_extend extend;
-	unsigned shift;
-};
 
 #define S(w, t, l, sz, sg, db, rt, rn, m, off) \
 	{ w, t, l, sg, false, sz, db, rt, 0, rn, m, off, 0, A64_LSL, 0 }
@@ -75,7 +63,7 @@ static const struct want registers[] = {
 	R(0xb8615bfe, "ldr w30, [sp, w1, uxtw #2]", true, 4, false, 32, 30, 31, 1, A64_UXTW, 2),
 };
 
-static void expect_decoded(const struct want *w, size_t n)
+void expect_decoded(const struct want *w, size_t n)
 {
 	size_t i;
 
@@ -95,12 +83,15 @@ static void expect_decoded(const struct want *w, size_t n)
 		       d.rt == w[i].rt && d.rn == w[i].rn && (!w[i].pair || d.rt2 == w[i].rt2) &&
 		       d.mode == w[i].mode &&
 		       (w[i].mode == A64_REGISTER || d.offset == w[i].offset) &&
+		       (!w[i].check_unscaled || w[i].mode != A64_OFFSET || w[i].pair ||
+			d.unscaled == w[i].unscaled) &&
 		       (w[i].mode != A64_REGISTER ||
 			(d.rm == w[i].rm && d.extend == w[i].extend && d.shift == w[i].shift)),
 		       "0x%08x is \"%s\"; the decoder made it \"%s\" (load %d, size %u, signed %d, "
-		       "%u bits, rt %u, rt2 %u, rn %u, mode %d, offset %lld, rm %u, extend %d, "
-		       "shift %u)", w[i].word, w[i].text, text, d.load, d.size, d.sign, d.dest_bits,
-		       d.rt, d.rt2, d.rn, d.mode, (long long)d.offset, d.rm, d.extend, d.shift);
+		       "%u bits, rt %u, rt2 %u, rn %u, mode %d, offset %lld, unscaled %d, rm %u, "
+		       "extend %d, shift %u)", w[i].word, w[i].text, text, d.load, d.size, d.sign,
+		       d.dest_bits, d.rt, d.rt2, d.rn, d.mode, (long long)d.offset, d.unscaled,
+		       d.rm, d.extend, d.shift);
 	}
 }
 
