@@ -29,7 +29,7 @@ OUT ?= $(BUILD)/$(ARCH)$(if $(EMU_SAME),-emu)
 
 # Only the targets that build host code need a back end for this ARCH.
 ifeq ($(wildcard common/arch/$(ARCH).c),)
-ifneq ($(filter-out help deps deps-check doctor docs clean fresh-check,$(or $(MAKECMDGOALS),help)),)
+ifneq ($(filter-out help deps deps-check doctor docs clean fresh-check pi-check,$(or $(MAKECMDGOALS),help)),)
 $(error the kit has no host back end for $(ARCH) (common/arch/$(ARCH).c); \
 	it has back ends for x86_64 and arm64 (ARCH=x86_64 or ARCH=arm64))
 endif
@@ -45,7 +45,7 @@ Q := $(if $(filter 1,$(V)),,@)
 # the solutions stop with one line.
 RELEASE := $(if $(wildcard solutions/.),,yes)
 INSTRUCTORS_ONLY := sanitize sanitize-build mistakes mistakes-run mutants samples fuzz \
-	fuzz-decoder fuzz-with fuzz-emulator-with decoder-diff bench soak fresh-check release
+	fuzz-decoder fuzz-with fuzz-emulator-with decoder-diff bench soak fresh-check pi-check release
 ifneq ($(RELEASE),)
 ifneq ($(filter $(INSTRUCTORS_ONLY),$(MAKECMDGOALS)),)
 $(error make $(firstword $(filter $(INSTRUCTORS_ONLY),$(MAKECMDGOALS))): instructors' tree only \
@@ -459,7 +459,7 @@ compdb:
 	@echo "compdb: compile_commands.json, $$(jq length compile_commands.json) files ($(ARCH))"
 
 # ---- targets ----------------------------------------------------------
-.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples bench decoder-diff fuzz fuzz-decoder fuzz-with fuzz-emulator-with soak run sanitize fresh-check compdb \
+.PHONY: help all deps deps-check doctor check grade docs clean mistakes mutants samples bench decoder-diff fuzz fuzz-decoder fuzz-with fuzz-emulator-with soak run sanitize fresh-check pi-check compdb \
 	sanitize-build print-lessons print-core-sources print-student-files print-prebuilt mistakes-run \
 	release grade-build gradescope
 
@@ -501,6 +501,7 @@ endif
 	@echo "  make doctor           what this machine offers (KVM, packages, page size)"
 ifeq ($(RELEASE),)
 	@echo "  make fresh-check      make deps + make check in a brand-new Debian 12 root (root only)"
+	@echo "  make pi-check [PI=5|4]  the README's Raspberry Pi commands in an emulated Pi (root only; hours)"
 	@echo "  make release DEST=DIR [HINTS=full|sections|none]   the student repository"
 endif
 	@echo
@@ -526,6 +527,12 @@ doctor:
 # chroot): proves that `make deps` installs everything the kit needs.
 fresh-check: deps-check
 	@bash common/scripts/fresh-check.sh "$(BUILD)"
+
+# The README's "On a Raspberry Pi" commands, typed by an ordinary user of a
+# whole Debian 12 arm64 system in an emulated Pi 5 (16 KiB pages) or Pi 4.
+PI ?= 5
+pi-check: deps-check
+	@bash common/scripts/pi-check.sh "$(BUILD)" "$(PI)"
 
 # make lesson-01 [SOLUTION=1] [TEST=name]
 VARIANT := $(if $(filter 1 yes true,$(SOLUTION)),solution,student)
@@ -650,4 +657,4 @@ print-student-files:
 clean:
 	rm -rf $(BUILD)/x86_64 $(BUILD)/arm64 $(BUILD)/*-emu $(BUILD)/*-sanitize $(BUILD)/check \
 		$(BUILD)/grade $(BUILD)/docs $(BUILD)/results.json $(BUILD)/gradescope
-	@echo "(kept $(BUILD)/emu-*, the emulated machines' downloads, and $(BUILD)/fresh, fresh-check's bare Debian root)"
+	@echo "(kept $(BUILD)/emu-*, the emulated machines' downloads, $(BUILD)/fresh, fresh-check's bare Debian root, and $(BUILD)/pi, pi-check's)"

@@ -53,6 +53,13 @@ packages() {
 		# its keys (yq reads YAML with jq's language).
 		echo yamllint yq
 		echo zip unzip          # make gradescope: the autograder's zip, and its self-test
+		if [ "$(uname -m)" = x86_64 ]; then
+			# make pi-check: an emulated Raspberry Pi's Debian 12, made by
+			# mmdebstrap with arm64 programs run through qemu-user-static
+			# (arch-test tells whether that works), put on a disk image with
+			# mke2fs -d (e2fsprogs).
+			echo mmdebstrap qemu-user-static arch-test e2fsprogs
+		fi
 	fi
 	if [ "$(uname -m)" = x86_64 ]; then
 		# The arm64 lessons, on an x86_64 host: a cross compiler with its
