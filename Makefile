@@ -34,6 +34,15 @@ $(error the kit has no host back end for $(ARCH) (common/arch/$(ARCH).c); \
 	it has back ends for x86_64 and arm64 (ARCH=x86_64 or ARCH=arm64))
 endif
 endif
+# x86 code on an arm64 machine: the kit cross-builds and emulates arm64 on
+# x86_64 only (an x86 guest needs an x86 CPU's KVM: VT-x or AMD-V).
+ifeq ($(HOST_ARCH)-$(ARCH),arm64-x86_64)
+ifneq ($(filter-out help deps deps-check doctor docs clean,$(or $(MAKECMDGOALS),help)),)
+$(error ARCH=x86_64 on this arm64 machine: the x86 lessons' guests are x86 code, \
+	for an x86 CPU's KVM (VT-x or AMD-V), and the kit emulates other machines \
+	on x86_64 hosts only. Here every lesson is arm64's: make lesson-NN, without ARCH)
+endif
+endif
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 

@@ -68,22 +68,31 @@ guests=$out/guest
 # One kind a line: its name, the statuses that are right for it ("71 0":
 # either), kvmrun's arguments. Processes take the kinds in
 # turn, so any SOAK_PROCS mixes them evenly.
-kinds=(
-	"spin|71|--timeout $timeout_ms $guests/01-first-run/spin.img"
-	"triple fault|70|--timeout $timeout_ms $guests/01-first-run/triple_fault.img"
-	"MMIO storm|0|--timeout $((timeout_ms * 10)) --devices --no-strict $guests/04-mmio/storm.img"
-	"vmcall|71 0|--timeout $timeout_ms $guests/03-hypercalls/vmcall.img"
-	"hostile hypercalls|0|--timeout $((timeout_ms * 10)) $guests/03-hypercalls/hostile.img"
-)
+case $(basename "$out") in
+x86_64*)
+	kinds=(
+		"spin|71|--timeout $timeout_ms $guests/01-first-run/spin.img"
+		"triple fault|70|--timeout $timeout_ms $guests/01-first-run/triple_fault.img"
+		"MMIO storm|0|--timeout $((timeout_ms * 10)) --devices --no-strict $guests/04-mmio/storm.img"
+		"vmcall|71 0|--timeout $timeout_ms $guests/03-hypercalls/vmcall.img"
+		"hostile hypercalls|0|--timeout $((timeout_ms * 10)) $guests/03-hypercalls/hostile.img"
+	) ;;
+arm64*)
+	kinds=(
+		"spin|71|--timeout $timeout_ms $guests/01-first-run/spin.img"
+		"wild pointer|70|--timeout $timeout_ms $guests/02-c-guests/wild_pointer.img"
+		"MMIO storm|0|--timeout $((timeout_ms * 10)) --devices --no-strict $guests/04-mmio/storm.img"
+		"hostile hypercalls|0|--timeout $((timeout_ms * 10)) $guests/03-hypercalls/hostile.img"
+	) ;;
+*)
+	echo "soak: FAIL: no hostile guests for $(basename "$out")"
+	record "soak: $procs concurrent kvmrun on hostile guests" 0 1
+	exit 1 ;;
+esac
 # The guests that end by themselves get ten times the watchdog: with 2
 # cores shared by dozens of spinning guests, a storm's 3000 exits can take
 # longer than the spinners' deadline, and then the watchdog would stop it
 # mid-storm. Their watchdog is the backstop here, not the expected end.
-
-case $(basename "$out") in x86_64*) ;; *)
-	echo "soak: concurrent kvmrun: only on x86_64 (its hostile guests); skipped for $(basename "$out")"
-	exit $status ;;
-esac
 for kind in "${kinds[@]}"; do
 	IFS='|' read -r _ _ args <<< "$kind"
 	image=${args##* }
