@@ -53,7 +53,7 @@ esac
 	die "make pi-check emulates a Raspberry Pi on an x86_64 machine; on an arm64 machine, run the README's commands themselves"
 [ "$(id -u)" = 0 ] ||
 	die "needs root: mmdebstrap builds the Pi's root, with binfmt_misc. Run: sudo make pi-check"
-for tool in mmdebstrap qemu-system-aarch64 mke2fs git tar timeout; do
+for tool in mmdebstrap qemu-system-aarch64 mke2fs git tar timeout flock; do
 	command -v $tool >/dev/null || die "'$tool' is missing (make deps installs what the kit needs)"
 done
 QEMU_USER=/usr/libexec/qemu-binfmt/aarch64-binfmt-P
@@ -151,6 +151,10 @@ EOF
 tarball=$dir/root.tar
 stamp="$SUITE minbase $packages $MIRROR $SECURITY $(printf %s "$customize" | sha256sum | cut -c1-16)"
 t0=$(now)
+# One root is built at a time (binfmt_misc is shared): a second pi-check
+# waits here for the first one's build, not for its run.
+exec 8>"$build/pi/.build.lock"
+flock 8
 if [ ! -f "$tarball" ] || [ "$(cat "$dir/root.stamp" 2>/dev/null)" != "$stamp" ]; then
 	ensure_binfmt
 	say "building the Pi's Debian 12 arm64 root (mmdebstrap --arch=arm64; about 10 minutes)"
@@ -172,6 +176,7 @@ else
 fi
 unregister
 registered=
+flock -u 8
 
 # ---- 2. this run's disk ------------------------------------------------
 t1=$(now)
