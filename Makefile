@@ -635,9 +635,15 @@ mistakes: deps-check
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory mistakes-run
 
+# (And each TODO alone, as the starter has it in a finished solution: the
+# program and the checks must name it; common/scripts/todo-alone.sh.)
 mistakes-run:
 	@mkdir -p $(BUILD)/check
-	@bash common/scripts/mistakes.sh "$(OUT)" "$(ARCH)" "$(or $(SUMMARY),/dev/null)" $(LESSONS)
+	@set -o pipefail; status=0; \
+	bash common/scripts/mistakes.sh "$(OUT)" "$(ARCH)" "$(or $(SUMMARY),/dev/null)" $(LESSONS) || status=1; \
+	bash common/scripts/todo-alone.sh "$(OUT)" "$(ARCH)" "$(or $(SUMMARY),/dev/null)" $(LESSONS) | \
+		grep -v '^  PASS' || status=1; \
+	exit $$status
 
 # Measure the checks with mutants of the solutions (common/scripts/mutants.sh):
 # per lesson, how many the checks kill. LESSON=NN-name for one lesson.

@@ -16,7 +16,8 @@
 #   6. kvmrun, the guest runner, on guests that work and guests that do not;
 #   7. the solutions' checks and kvmrun built with ASan and UBSan;
 #   8. on an x86_64 host, the arm64 lessons in the emulated arm64 machine
-#      (solutions, starters, mistakes; 4 KiB and 16 KiB pages, Linux 6.1),
+#      (solutions, starters, mistakes, each TODO alone; 4 KiB and 16 KiB
+#      pages, Linux 6.1),
 #      one boot per kernel for all of its programs;
 #   9. the documentation site, and every TODO's section in its lesson text;
 #  10. compile_commands.json (make compdb): every entry compiles;
@@ -24,7 +25,7 @@
 #      way a run can end is reported with its own status and message;
 #  12. on an x86_64 host, the x86 lessons once more in the emulated x86_64
 #      machine whose KVM is kvm_amd (AMD-V, as on a laptop): solutions,
-#      starters, kvmrun and the mistakes.
+#      starters, kvmrun, the mistakes and each TODO alone.
 #  13. lesson 05's decoder against Capstone, and a64dec;
 #  14. lesson 06's report (make bench's): results.json and its chart;
 #  15. every fuzz corpus replayed, and each target around mistaken code;
