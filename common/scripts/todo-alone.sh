@@ -88,8 +88,11 @@ if [ -n "${KIT_RUNNER:-}" ]; then
 	done
 	rm -rf "$work/runs"
 	for b in $(bash common/emu/split-batch.sh "$work/batch.txt" 600); do
-		(unset KIT_FAIL_ON_SKIP; "${runner[@]}" --quiet --batch "$b" --out "$work/runs") ||
-			echo "  the emulated machine did not run ${b##*/} of the TODOs (its message is above)"
+		if ! (unset KIT_FAIL_ON_SKIP; "${runner[@]}" --quiet --batch "$b" --out "$work/runs") \
+			2> "$work/runner.err"; then
+			echo "  FAIL  the emulated machine did not run all of ${b##*/}; it said:"
+			sed 's/^/        /' "$work/runner.err"
+		fi
 	done
 fi
 pass=0 fail=0
@@ -113,7 +116,9 @@ for i in "${!ids[@]}"; do
 			timeout 120 "$dir/grade" --label "only $what left" > "$work/${id#*/}.grade.txt" 2>&1
 			status=$?
 		fi
-		if ! grep -qF "$want" "$work/${id#*/}.lesson.txt"; then
+		if grep -q '^(nothing came back' "$work/${id#*/}.lesson.txt" "$work/${id#*/}.grade.txt"; then
+			why="nothing came back from the emulated machine (see its message above)"
+		elif ! grep -qF "$want" "$work/${id#*/}.lesson.txt"; then
 			why="the lesson's program does not say \"$want\"; it said: $(grep -m1 -E 'TODO|FAIL|failed' "$work/${id#*/}.lesson.txt")"
 		elif [ $status -eq 0 ]; then
 			why="every graded check passed"
