@@ -132,11 +132,12 @@ bool arch_console_output(struct vcpu *cpu, const uint8_t **data, size_t *len)
 
 bool arch_exit_is_halt(const struct kvm_run *run)
 {
-	/* There is no HLT exit on arm64: a guest ends with PSCI SYSTEM_OFF
-	 * (or SYSTEM_RESET), which KVM reports as a system event. */
+	/* There is no HLT exit on arm64: a guest ends with PSCI SYSTEM_OFF,
+	 * which KVM reports as a system event of type SHUTDOWN. A reboot
+	 * (SYSTEM_RESET) is another event, not the end, as lesson 01 says;
+	 * like x86's triple fault, it is an exit nobody expected. */
 	return run->exit_reason == KVM_EXIT_SYSTEM_EVENT &&
-	       (run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN ||
-		run->system_event.type == KVM_SYSTEM_EVENT_RESET);
+	       run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN;
 }
 
 const char *arch_explain_run_error(struct vcpu *cpu, int err)
