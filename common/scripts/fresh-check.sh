@@ -41,18 +41,9 @@ mkdir -p "$1/fresh"
 dir=$(cd "$1/fresh" && pwd)
 SUITE=bookworm
 
-# The mirrors this machine's apt already uses for Debian 12, so the root
-# reaches Debian the way the machine does.
-apt_uri() { # suite/component
-	apt-cache policy 2>/dev/null | awk -v want="$1" '$3 == want { print $2; exit }'
-}
-MIRROR=${FRESH_MIRROR:-$(apt_uri $SUITE/main)}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
-SECURITY=${FRESH_SECURITY_MIRROR:-$(apt_uri $SUITE-security/main)}
-SECURITY=${SECURITY:-http://deb.debian.org/debian-security}
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f s", b - a }'; }
+# shellcheck source=common/scripts/debian-mirrors.sh
+. "$top/common/scripts/debian-mirrors.sh"
+debian_mirrors FRESH $SUITE
 
 # ---- 1. the bare root, built once ---------------------------------------
 tarball=$dir/root.tar

@@ -74,16 +74,9 @@ MEMORY=${PI_MEMORY:-4G}
 CPUS=${PI_CPUS:-$(nproc)}
 [ "$CPUS" -le 4 ] || CPUS=4
 
-apt_uri() { # suite/component: the mirror this machine's apt uses for it
-	apt-cache policy 2>/dev/null | awk -v want="$1" '$3 == want { print $2; exit }'
-}
-MIRROR=${PI_MIRROR:-$(apt_uri $SUITE/main)}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
-SECURITY=${PI_SECURITY_MIRROR:-$(apt_uri $SUITE-security/main)}
-SECURITY=${SECURITY:-http://deb.debian.org/debian-security}
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f s", b - a }'; }
+# shellcheck source=common/scripts/debian-mirrors.sh
+. "$top/common/scripts/debian-mirrors.sh"
+debian_mirrors PI $SUITE
 times=()
 part() { times+=("$1: $2"); }
 
