@@ -90,7 +90,9 @@ if [ -n "${KIT_RUNNER:-}" ]; then
 	for b in $(bash common/emu/split-batch.sh "$work/batch.txt" 600); do
 		if ! (unset KIT_FAIL_ON_SKIP; "${runner[@]}" --quiet --batch "$b" --out "$work/runs") \
 			2> "$work/runner.err"; then
-			echo "  FAIL  the emulated machine did not run all of ${b##*/}; it said:"
+			# (Its first words on the FAIL line itself: make check shows
+			# only those lines of this output.)
+			echo "  FAIL  the emulated machine did not run all of ${b##*/}: $(grep -m1 . "$work/runner.err")"
 			sed 's/^/        /' "$work/runner.err"
 		fi
 	done
