@@ -16,6 +16,11 @@ status=0
 # tests exit without freeing on purpose).
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+# ASan and UBSan make the code several times slower, and this stage is
+# about memory safety, not speed: a check gets 30 s here, not 10, so a
+# slow machine (an emulated Pi 4, where lesson 05's 50000-word decoder
+# check ran past 10 s) reports a hang only where there is one.
+export KIT_TEST_TIMEOUT=${KIT_TEST_TIMEOUT:-30}
 
 "$out/tests/core-tests" --label "core, ASan+UBSan" --summary "$summary" || status=1
 for lesson in "$@"; do
