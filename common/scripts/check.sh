@@ -11,7 +11,8 @@
 #   4. every lesson's graded checks: full marks on solutions/, and every
 #      graded check failing on the untouched starter code in lessons/; the
 #      instructor's hidden checks too (hidden/, --hidden), and their
-#      visibility in results.json;
+#      visibility in results.json; and what make says of a lesson it
+#      cannot build (none such; an x86 lesson on an arm64 machine);
 #   5. plausible mistakes (solutions/*/mistakes.txt) caught by their checks;
 #   6. kvmrun, the guest runner, on guests that work and guests that do not;
 #   7. the solutions' checks and kvmrun built with ASan and UBSan;
@@ -295,6 +296,18 @@ stage_lessons() {
 		tail -n 2 "$logs/$lesson-starter.txt"
 		echo
 	done
+	# What make says of a lesson it cannot build here: one that does not
+	# exist, and an x86 lesson on an arm64 machine such as a Pi (make reads
+	# HOST_ARCH from uname -m; given here, it stands for an arm64 one).
+	begin_checks
+	make -s --no-print-directory lesson-99 > "$logs/make-lesson-99.txt" 2>&1
+	expect_status $? 2 "make lesson-99 stops (make: 2)"
+	expect_line "$logs/make-lesson-99.txt" '^no lesson 99 \(lessons: 01-' "make lesson-99 names the lessons there are"
+	make -s --no-print-directory HOST_ARCH=arm64 ARCH=x86_64 lesson-02 > "$logs/make-x86-on-arm64.txt" 2>&1
+	expect_status $? 2 "make lesson-02 ARCH=x86_64 on an arm64 machine stops (make: 2)"
+	expect_line "$logs/make-x86-on-arm64.txt" "ARCH=x86_64 on this arm64 machine: the x86 lessons' guests are x86 code.*make lesson-NN, without ARCH" \
+		"make lesson-02 ARCH=x86_64 on an arm64 machine says why, and what to type instead"
+	end_checks "make on a lesson it cannot build here"
 	[ ${#hidden_run[@]} = 0 ] && { echo "  (no hidden/ in this tree: no hidden checks)"; return; }
 	# What Gradescope reads: the hidden checks "after_published", the rest
 	# and the total "visible"; without --hidden, no hidden check at all.
