@@ -275,7 +275,8 @@ qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=2 -cpu "$cpu"
 	-drive "file=$disk,format=raw,if=virtio,cache=unsafe"
 	-netdev user,id=net0 -device virtio-net-pci,netdev=net0,romfile=)
 set +e
-timeout --foreground -k 10 "$TIMEOUT" "${qemu[@]}" < /dev/null 2>&1 | tr -d '\r' | tee "$log" |
+# (sed -u, not tr: a line reaches the log and the screen as it is printed.)
+timeout --foreground -k 10 "$TIMEOUT" "${qemu[@]}" < /dev/null 2>&1 | sed -u 's/\r//g' | tee "$log" |
 	{ grep --line-buffered -E '^(pi-check-inside: |deps: [a-z]|score |#####|[0-9]+ passed, )' |
 		sed -u 's/^/  | /' || true; }
 qemu_status=${PIPESTATUS[0]}
