@@ -54,6 +54,12 @@
 #   121 the guest kernel panicked
 #   122 the machine stopped, or stopped answering, before its end was
 #       reported, or its files did not come back whole
+#
+# A machine that stops answering (nothing from it for a program's time
+# limit plus STALL_GRACE_S, or, between programs, for FILES_GRACE_S) is
+# stopped and booted once more to run everything again: an emulated
+# machine on a busy computer can stall (its kernel may say "hard LOCKUP"
+# first). A second stall ends the run with 122, naming the program.
 #   123 QEMU failed (its message is shown)
 #
 # Example:
@@ -74,9 +80,14 @@ EXIT_LOST=122 EXIT_QEMU_FAILED=123
 # Environment variables passed from here to the programs by themselves: the
 # ones the kit's grading harness reads (common/grade/).
 PASS_ENV="NO_COLOR KIT_FAIL_ON_SKIP KIT_TEST_TIMEOUT"
-# After the last program, /init sends the files and powers off: time
-# allowed for that, for each program's start, and for QEMU to exit.
-FILES_GRACE_S=60 PER_RUN_GRACE_S=10 POWEROFF_GRACE_S=10
+# How long the machine may be silent before it is taken to have stopped
+# answering: a program's time limit plus STALL_GRACE_S while it runs (its
+# limit is kept inside the machine, by /init), FILES_GRACE_S between
+# programs and while /init sends the files back, and POWEROFF_GRACE_S for
+# QEMU to exit after the end. BOOTS: how many times the machine is booted
+# at most when it stops answering.
+# (EMU_STALL_GRACE_S sets the first: selftest.sh makes it short.)
+STALL_GRACE_S=${EMU_STALL_GRACE_S:-30} FILES_GRACE_S=60 POWEROFF_GRACE_S=10 BOOTS=2
 # Hidden console lines kept to explain a failure (the kernel's last words).
 TAIL_LINES=25
 
@@ -286,35 +297,26 @@ qemu_args=(
 	-device virtio-serial-pci,id=kitserial
 	-chardev "file,id=kitfiles,path=$work/files.tar"
 	-device virtserialport,bus=kitserial.0,chardev=kitfiles,name=kit.files
-	-kernel "$kernel_file" -initrd "$work/initramfs.cpio" -append "$cmdline"
+	-kernel "$kernel_file" -initrd "$work/initramfs.cpio"
 )
-if [ $verbose = 1 ]; then
-	shown=$QEMU
-	for arg in "${qemu_args[@]}"; do
-		[[ $arg == *[[:space:]]* ]] && shown+=" '$arg'" || shown+=" $arg"
-	done
-	info "$shown"
-fi
 
 # The time in microseconds, in $now (bash's EPOCHREALTIME, no subshell).
 get_now() { now=${EPOCHREALTIME//[!0-9]/}; now=$((10#$now)); }
 seconds() { printf '%d.%02d' $(($1 / 1000000)) $(($1 % 1000000 / 10000)); }
 
-mkfifo "$work/console"
-get_now
-started=$now
-$QEMU "${qemu_args[@]}" </dev/null >"$work/console" 2>"$work/qemu.err" &
-qemu_pid=$!
-exec 3<"$work/console"
-
 # ---- the console --------------------------------------------------------
 # boot (kernel messages, hidden) -> running (the programs; a single
 # program's output shown) -> done (KIT-DONE seen, the machine powers off).
-state=boot
-deadline=$((started + boot_timeout_s * 1000000))
-tail_buf=() release='' page_size='' init_at='' end_at='' oops='' panic=''
-files_bytes='' files_none='' done_seen=0 current=''
+# While running, the deadline moves with the programs: each may take its
+# time limit (kept by /init) and STALL_GRACE_S more; `awaited` says what
+# the machine owes when the deadline passes.
 declare -A status_of=()
+
+# wait_for SECONDS WHAT: the machine has SECONDS from now to send WHAT.
+wait_for() {
+	get_now
+	deadline=$((now + $1 * 1000000)) awaited=$2
+}
 
 remember() {
 	tail_buf+=("$1")
@@ -336,6 +338,8 @@ handle_line() {
 	case $line in
 	*"Kernel panic - not syncing"*) panic=${line#*Kernel panic - not syncing: } ;;
 	*"Internal error: Oops"*|*"Unable to handle kernel"*|*"kernel BUG at"*) oops=$line ;;
+	*"hard LOCKUP"*|*"soft lockup"*|*"detected stalls"*|*"self-detected stall"*)
+		stall_words=$line ;;
 	esac
 	if [ $state = boot ]; then
 		# (The firmware's last words may stand before it on the line:
@@ -352,7 +356,7 @@ handle_line() {
 				"$(seconds $((init_at - started))) s; running $what"
 			state=running
 			tail_buf=()	# the boot went well: its messages explain nothing
-			deadline=$((init_at + (nprogs * (timeout_s + PER_RUN_GRACE_S) + FILES_GRACE_S) * 1000000))
+			wait_for $FILES_GRACE_S "the first program's start"
 		else
 			show_or_remember "$line"
 		fi
@@ -373,13 +377,17 @@ handle_line() {
 		fi
 	done
 	case $line in
-	"KIT-RUN-START "*) current=${line#KIT-RUN-START } ;;
+	"KIT-RUN-START "*)
+		current=${line#KIT-RUN-START }
+		wait_for $((timeout_s + STALL_GRACE_S)) "the end of $current (its limit, --timeout $timeout_s s, plus $STALL_GRACE_S s)"
+		;;
 	"KIT-RUN-END "*)
 		set -- ${line#KIT-RUN-END }
 		local name=$1
 		shift
 		status_of[$name]="$*"
 		current=''
+		wait_for $FILES_GRACE_S "the next program's start, or the files, after $name"
 		[ -z "$batch" ] || [ $quiet = 1 ] || [ $verbose = 0 ] || info "$name: $*"
 		;;
 	"KIT-FILES-SENT bytes="*) files_bytes=${line#KIT-FILES-SENT bytes=} ;;
@@ -389,7 +397,7 @@ handle_line() {
 		get_now
 		end_at=$now
 		state=done
-		deadline=$((end_at + POWEROFF_GRACE_S * 1000000))
+		wait_for $POWEROFF_GRACE_S "the machine's power-off"
 		;;
 	*)
 		if [ -n "$current" ] && [ -z "$batch" ] && ! is_kernel_line "$line"; then
@@ -407,40 +415,85 @@ handle_line() {
 	esac
 }
 
-partial='' timed_out=0
-while :; do
+# boot_machine N: boot the machine (the Nth time) and follow its console
+# to the end; sets timed_out, qemu_status and the console's findings.
+boot_machine() {
+	local boot=$1 arg shown chunk remaining wait_s partial=''
+	local args=("${qemu_args[@]}" -append "$cmdline kit.boot=$boot")
+	if [ $verbose = 1 ]; then
+		shown=$QEMU
+		for arg in "${args[@]}"; do
+			[[ $arg == *[[:space:]]* ]] && shown+=" '$arg'" || shown+=" $arg"
+		done
+		info "$shown"
+	fi
+	state=boot tail_buf=() release='' page_size='' init_at='' end_at='' oops='' panic=''
+	files_bytes='' files_none='' done_seen=0 current='' stall_words='' timed_out=0
+	status_of=()
+	rm -f "$work/console" "$work/files.tar"
+	mkfifo "$work/console"
 	get_now
-	remaining=$((deadline - now))
-	if [ $remaining -le 0 ]; then
-		timed_out=1
-		break
-	fi
-	printf -v wait_s '%d.%06d' $((remaining / 1000000)) $((remaining % 1000000))
-	if IFS= read -r -t "$wait_s" chunk <&3; then
-		handle_line "$partial$chunk"
-		partial=
-	elif [ $? -gt 128 ]; then
-		partial+=$chunk	# the time ran out in the middle of a line
+	started=$now
+	deadline=$((started + boot_timeout_s * 1000000)) awaited="/init's start"
+	$QEMU "${args[@]}" </dev/null >"$work/console" 2>"$work/qemu.err" &
+	qemu_pid=$!
+	exec 3<"$work/console"
+	follow_console
+	exec 3<&-
+	qemu_status=
+	if [ $timed_out = 1 ]; then
+		kill "$qemu_pid" 2>/dev/null
+		wait "$qemu_pid" 2>/dev/null
 	else
-		[ -n "$partial$chunk" ] && handle_line "$partial$chunk"
-		break	# end of the console: QEMU has exited
+		wait "$qemu_pid"
+		qemu_status=$?
 	fi
+	qemu_pid=
+	get_now
+	finished=$now
+}
+
+follow_console() {
+	while :; do
+		get_now
+		remaining=$((deadline - now))
+		if [ $remaining -le 0 ]; then
+			timed_out=1
+			break
+		fi
+		printf -v wait_s '%d.%06d' $((remaining / 1000000)) $((remaining % 1000000))
+		if IFS= read -r -t "$wait_s" chunk <&3; then
+			handle_line "$partial$chunk"
+			partial=
+		elif [ $? -gt 128 ]; then
+			partial+=$chunk	# the time ran out in the middle of a line
+		else
+			[ -n "$partial$chunk" ] && handle_line "$partial$chunk"
+			break	# end of the console: QEMU has exited
+		fi
+	done
+}
+
+# A machine that stops answering after /init started is booted once more
+# (BOOTS in all); a panic or a boot that fails is not: they are the
+# kernel's, and say so.
+boot=1
+while :; do
+	boot_machine $boot
+	[ $timed_out = 1 ] && [ -n "$init_at" ] && [ $done_seen = 0 ] && [ -z "$panic" ] || break
+	stalled="the machine stopped answering: nothing came from it in time for $awaited${stall_words:+;
+    its kernel said: $stall_words}"
+	[ $boot -lt $BOOTS ] || break
+	show_tail
+	boot=$((boot + 1))
+	again=
+	[ -n "$batch" ] || again=";
+    what the program printed so far comes again, from its start"
+	error "$stalled.
+    It was stopped, and is booted again to run everything once more (boot $boot of $BOOTS)$again."
 done
-exec 3<&-
 
 # ---- what happened ------------------------------------------------------
-qemu_status=
-if [ $timed_out = 1 ]; then
-	kill "$qemu_pid" 2>/dev/null
-	wait "$qemu_pid" 2>/dev/null
-else
-	wait "$qemu_pid"
-	qemu_status=$?
-fi
-qemu_pid=
-get_now
-finished=$now
-
 if [ $verbose = 1 ] && [ -n "$init_at" ]; then
 	info "timings: /init started $(seconds $((init_at - started))) s after QEMU," \
 		"the programs ran $(seconds $(( ${end_at:-$finished} - init_at))) s," \
@@ -475,8 +528,10 @@ fi
 if [ $done_seen = 0 ]; then
 	show_tail
 	if [ $timed_out = 1 ]; then
-		die $EXIT_LOST "the machine stopped answering: its end was not reported within
-    the programs' time limits ($nprogs x --timeout $timeout_s s) plus $FILES_GRACE_S s; it was stopped."
+		die $EXIT_LOST "$stalled.
+    It was stopped; it stopped answering on each of $BOOTS boots. If a program
+    can hang the machine's kernel or its /init, fix the program; else give
+    the computer less to do at once, and run again."
 	fi
 	[ -s "$work/qemu.err" ] && sed 's/^/    /' "$work/qemu.err" >&2
 	die $EXIT_LOST "the machine stopped before its end was reported

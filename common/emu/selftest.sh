@@ -11,7 +11,8 @@
 #
 # Prints PASS or FAIL per check and a closing "N passed, N failed" line;
 # exits 0 only if every check passed. Takes 2-4 s per machine booted
-# (3 + 11 boots with the three kernels).
+# (3 + 15 boots with the three kernels, and 25 s waiting for two machines
+# that stop answering).
 set -uo pipefail
 
 prog=selftest
@@ -146,6 +147,23 @@ expect "a program killed by a signal: 128+11" 139 'killed by signal 11 \(SIGSEGV
 	"${run[@]}" --kernel "$k" -- "$bin/testprog" segv
 expect "a program over its time limit is stopped: 124" 124 'did not finish within 3 s' -- \
 	"${run[@]}" --kernel "$k" --timeout 3 -- "$bin/testprog" sleep
+# A machine that stops answering: booted once more, then given up on.
+expect "a machine that stops answering, twice: 122, naming the program" 122 \
+	'stopped answering on each of 2 boots' -- \
+	env EMU_STALL_GRACE_S=5 "${run[@]}" --kernel "$k" --timeout 3 -- "$bin/testprog" freeze
+pass_if "... it said what it waited for, and booted again once" \
+	grep -qzE 'in time for the end of testprog \(its limit, --timeout 3 s, plus 5 s\).*booted again to run everything once more \(boot 2 of 2\)' \
+	"$work/output"
+printf 'before\t%s\texit\t0\nstalls\t%s\tfreeze\tonce\nafter\t%s\texit\t7\n' \
+	"$bin/testprog" "$bin/testprog" "$bin/testprog" >"$work/batch-stall"
+rm -rf "$work/stall-out"
+expect "a machine that stops answering once: booted again, the batch runs whole" 0 \
+	'booted again to run everything once more \(boot 2 of 2\)' -- \
+	env EMU_STALL_GRACE_S=5 "${run[@]}" --kernel "$k" --timeout 3 --batch "$work/batch-stall" \
+	--out "$work/stall-out"
+pass_if "... every run's status is the second boot's (exit 0, exit 0, exit 7)" \
+	test "$(cat "$work/stall-out/before/status" "$work/stall-out/stalls/status" \
+		"$work/stall-out/after/status" 2>/dev/null | paste -sd,)" = "exit 0,exit 0,exit 7"
 printf 'not a program\n' >"$work/notelf"
 chmod +x "$work/notelf"
 expect "a file that is no program cannot start: 126" 126 'Exec format error' -- \

@@ -14,14 +14,21 @@
  *   testprog segv            die of SIGSEGV
  *   testprog sleep           sleep until killed (a time limit stops it)
  *   testprog panic           make the kernel panic (sysrq "c": crash)
+ *   testprog freeze [once]   stop the machine answering: freeze /init (a
+ *                            cgroup's freezer), so that nothing more comes
+ *                            (with "once": only on the machine's first
+ *                            boot, kit.boot=1 on the kernel's command line)
  *
  * Build: aarch64-linux-gnu-gcc -static -O2 -o testprog testprog.c
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int copy(const char *from, const char *to)
@@ -38,6 +45,56 @@ static int copy(const char *from, const char *to)
 		fwrite(buf, 1, n, out);
 	fclose(in);
 	return fclose(out) == 0 ? 0 : 1;
+}
+
+/* Is this the machine's first boot? run.sh says which it is on the kernel's
+ * command line: kit.boot=N. */
+static int first_boot(void)
+{
+	char cmdline[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (!f || !fgets(cmdline, sizeof(cmdline), f)) {
+		perror("/proc/cmdline");
+		return 1;
+	}
+	fclose(f);
+	return strstr(cmdline, "kit.boot=1") != NULL;
+}
+
+/* write_file PATH TEXT: 0, or -1 with the reason printed. */
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	if (!ok)
+		perror(path);
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
+/* /init (process 1) moved into a cgroup of its own, and the cgroup frozen
+ * (cgroup v2's freezer): the program's time limit, its end and the files
+ * never come, and the console falls silent, as when the machine hangs. */
+static int freeze(void)
+{
+	mkdir("/sys/fs/cgroup", 0755);
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL) < 0 && errno != EBUSY) {
+		perror("mount cgroup2 on /sys/fs/cgroup");
+		return 1;
+	}
+	if ((mkdir("/sys/fs/cgroup/frozen", 0755) < 0 && errno != EEXIST) ||
+	    write_file("/sys/fs/cgroup/frozen/cgroup.procs", "1") < 0 ||
+	    write_file("/sys/fs/cgroup/frozen/cgroup.freeze", "1") < 0) {
+		perror("/sys/fs/cgroup/frozen");
+		return 1;
+	}
+	puts("froze /init");
+	fflush(stdout);
+	for (;;)
+		pause();
 }
 
 int main(int argc, char **argv)
@@ -84,7 +141,14 @@ int main(int argc, char **argv)
 			perror("/proc/sysrq-trigger");
 		return 1;
 	}
+	if (!strcmp(what, "freeze")) {
+		if (argc == 3 && !strcmp(argv[2], "once") && !first_boot()) {
+			puts("not freezing: this is not the first boot");
+			return 0;
+		}
+		return freeze();
+	}
 	fprintf(stderr, "usage: testprog exit N | args ... | env NAME... | nonl | "
-			"copy FROM TO | segv | sleep | panic\n");
+			"copy FROM TO | segv | sleep | panic | freeze [once]\n");
 	return 2;
 }
