@@ -578,7 +578,7 @@ stage_arm64() {
 	# The mistakes, all in one more boot.
 	make -s --no-print-directory ARCH=arm64 mistakes-run SUMMARY="$summary" \
 		> "$emu/mistakes.txt" 2>&1
-	grep -E '^  (FAIL|SKIP)|passed' "$emu/mistakes.txt"
+	grep -E '^  (FAIL|SKIP)|passed|^emu-[a-z0-9_]+: error: ' "$emu/mistakes.txt"
 }
 
 stage_docs() {
@@ -928,7 +928,7 @@ stage_amd() {
 		"kvmrun on AMD-V: vmcall returns -1000 (-KVM_ENOSYS) with no exit to userspace"
 	end_checks "AMD-V: kvmrun runs any guest"
 	make -s --no-print-directory EMU=1 mistakes-run SUMMARY="$summary" > "$emu/mistakes.txt" 2>&1
-	grep -E '^  (FAIL|SKIP)|passed' "$emu/mistakes.txt"
+	grep -E '^  (FAIL|SKIP)|passed|^emu-[a-z0-9_]+: error: ' "$emu/mistakes.txt"
 	# A student without /dev/kvm: with it hidden (a mount namespace whose
 	# /dev has the usual nodes but kvm), make lesson-01 EMU=1 still grades.
 	begin_checks
