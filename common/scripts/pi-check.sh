@@ -36,6 +36,8 @@
 # machine's apt uses for bookworm, else deb.debian.org); PI_TIMEOUT
 # (seconds, default 21600: the run is stopped after it); PI_MEMORY (default
 # 4G); PI_CPUS (default: this machine's, at most 4, as many as a Pi has).
+# Before the first command the machine waits, up to NET_WAIT_S, until the
+# names its apt needs resolve, and says how long that took.
 set -euo pipefail
 
 prog=pi-check
@@ -70,6 +72,7 @@ mkdir -p "$dir"
 SUITE=bookworm
 USER_NAME=student
 TIMEOUT=${PI_TIMEOUT:-21600}
+NET_WAIT_S=300
 MEMORY=${PI_MEMORY:-4G}
 CPUS=${PI_CPUS:-$(nproc)}
 [ "$CPUS" -le 4 ] || CPUS=4
@@ -202,6 +205,14 @@ apt-config dump 2>/dev/null |
 	sed -E 's#//(localhost|127\.0\.0\.1)([:/"])#//10.0.2.2\2#' \
 	> "$root/etc/apt/apt.conf.d/00this-network" || true
 git clone -q --bare --no-hardlinks "$top" "$root/srv/kvm-kit.git"
+# The names the machine's apt must resolve: its proxy's, if it has one, else
+# the archive's. Before the first command, the machine waits until they do
+# (QEMU's name server forwards to this machine's, which can be slow to
+# answer a machine that has just booted); a student's Pi has its own.
+net_hosts=$(grep -oE '"[a-z]+://[^"]*"' "$root/etc/apt/apt.conf.d/00this-network" 2>/dev/null |
+	grep -o '//[^"]*' || true)
+[ -n "$net_hosts" ] || net_hosts="//${MIRROR#*://} //${SECURITY#*://}"
+net_hosts=$(printf '%s\n' $net_hosts | sed -E 's#^//([^@/]*@)?([^:/]+).*#\2#' | sort -u | paste -sd' ')
 chown -R "$uid:$gid" "$root/srv/kvm-kit.git"
 
 # The commands, as a script the user's shell reads one line at a time: a
@@ -214,6 +225,20 @@ mkdir -p "$(dirname "$inside")"
 	echo 'mark() { echo "pi-check-inside: $*"; }'
 	echo 'mark "page size $(getconf PAGESIZE) bytes; $(uname -srm); $(nproc) CPUs; $(id)"'
 	echo 'mark "$(ls -l /dev/kvm 2>&1)"'
+	# The network first: every name apt needs resolves (NET_WAIT_S at most).
+	cat <<EOF
+t=\$(date +%s)
+for h in $net_hosts; do
+	until getent hosts "\$h" > /dev/null; do
+		if [ \$(( \$(date +%s) - t )) -ge $NET_WAIT_S ]; then
+			mark "stopped: the network: \$h does not resolve after $NET_WAIT_S s (the machine's name server, 10.0.2.3, is QEMU's: it asks this host's, in /etc/resolv.conf)"
+			exit 1
+		fi
+		sleep 2
+	done
+done
+mark "the network: the names apt needs resolve ($net_hosts), after \$(( \$(date +%s) - t )) s"
+EOF
 	echo 'cd ~'
 	i=0
 	for c in "${commands[@]}"; do
@@ -290,6 +315,8 @@ closing=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail
 
 say "$model"
 say "  page size inside: ${page:-not reported} bytes"
+net=$(sed -n 's/^pi-check-inside: \(stopped: \)\{0,1\}\(the network: .*\)/\2/p' "$log" | head -n 1)
+[ -z "$net" ] || say "  $net"
 for t in "${times[@]}"; do say "  $t"; done
 grep -E '^pi-check-inside: \[[0-9]+\] status ' "$log" | while read -r line; do
 	n=${line#pi-check-inside: [}
