@@ -23,15 +23,19 @@ fi
 
 # KIT_RUNNER (from the Makefile) runs programs built for another
 # architecture: arm64 ones inside the emulated arm64 machine.
-runner=()
+# The lesson's program has 120 s. In the emulated machine that limit is
+# the machine's own (run.sh --timeout): it stops the program, and finds a
+# machine that stops answering in time to boot it once more.
+runner=() program=(timeout --kill-after=5 120 "$dir/lesson")
 if [ -n "${KIT_RUNNER:-}" ]; then
 	read -ra runner <<< "$KIT_RUNNER"
+	program=("${runner[@]}" --timeout 120 -- "$dir/lesson")
 	runner+=(--)
 	echo "(running inside the emulated ${ARCH:-} machine: common/emu/README.md)"
 fi
 
 echo "=== $lesson: the lesson's program, with $what ==="
-timeout --kill-after=5 120 "${runner[@]}" "$dir/lesson"
+"${program[@]}"
 [ $? -eq 124 ] && echo "(the lesson's program was stopped after 120 s)"
 echo
 echo "=== $lesson: graded checks, with $what ==="
