@@ -54,13 +54,13 @@
 #   121 the guest kernel panicked
 #   122 the machine stopped, or stopped answering, before its end was
 #       reported, or its files did not come back whole
+#   123 QEMU failed (its message is shown)
 #
 # A machine that stops answering (nothing from it for a program's time
 # limit plus STALL_GRACE_S, or, between programs, for FILES_GRACE_S) is
 # stopped and booted once more to run everything again: an emulated
 # machine on a busy computer can stall (its kernel may say "hard LOCKUP"
 # first). A second stall ends the run with 122, naming the program.
-#   123 QEMU failed (its message is shown)
 #
 # Example:
 #   common/emu/run.sh --kernel 6.12-16k --collect /tmp/probe.json \
