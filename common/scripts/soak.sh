@@ -8,7 +8,7 @@
 #      and one guest that makes a million exits;
 #   2. many kvmrun processes at once, all started together, on guests that
 #      misbehave: one that spins (the watchdog ends it: 71), one that
-#      triple-faults (70), an MMIO storm (3000 reads where nothing is,
+#      triple-faults (70), an MMIO storm (1000 reads where nothing is,
 #      with --devices --no-strict: it ends by itself, 0), a `vmcall`
 #      (where KVM keeps it, as on a software back end, the watchdog ends
 #      it, 71; where KVM answers -1000, it ends by itself, 0) and the
@@ -90,7 +90,7 @@ arm64*)
 	exit 1 ;;
 esac
 # The guests that end by themselves get ten times the watchdog: with 2
-# cores shared by dozens of spinning guests, a storm's 3000 exits can take
+# cores shared by dozens of spinning guests, a storm's 1000 exits can take
 # longer than the spinners' deadline, and then the watchdog would stop it
 # mid-storm. Their watchdog is the backstop here, not the expected end.
 for kind in "${kinds[@]}"; do
